@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file shm.h
+ * @brief Large shared buffers: open, map, attach to devices, hand over.
+ *
+ * A buffer is named "provider/name". Three providers come built in:
+ * - "static/<region>": a statically defined region (reserved memory,
+ *   carveout), registered with amp_static_region_add() or
+ *   amp_static_load_config();
+ * - "sysmem/<name>": application-processor system memory, physically
+ *   contiguous (AMP_SHM_F_CONTIG, CMA-like) or scattered pages;
+ * - "user/<name>": the application's own memory, imported from a file
+ *   descriptor it can share (memfd, hugetlbfs/tmpfs file, dma-buf) with
+ *   amp_shm_import_fd().
+ *
+ * Ownership follows the DMA API. After amp_shm_attach() the CPU owns the
+ * whole buffer. amp_shm_sync_for_device() hands a byte range to the device
+ * (the CPU must not touch it), amp_shm_sync_for_cpu() takes it back. Each
+ * hand-over issues the cache maintenance its direction needs, and only for
+ * its range.
+ *
+ * Every call returns 0 or a negative errno; amp_last_error() gives a
+ * sentence saying what was wrong.
+ */
+#ifndef AMPSHM_SHM_H
+#define AMPSHM_SHM_H
+
+#include <stdbool.h>
+#include <ampshm/types.h>
+#include <ampshm/device.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct amp_shm;
+
+/** @name Flags for amp_shm_open() and amp_shm_import_fd()
+ *  @{ */
+/** Physically contiguous allocation (sysmem; CMA-like). */
+#define AMP_SHM_F_CONTIG (1u << 0)
+/** Back the buffer with 2 MiB huge pages where the platform can. */
+#define AMP_SHM_F_HUGE (1u << 1)
+/** CPU mapping is uncached: syncs issue no cache maintenance. */
+#define AMP_SHM_F_UNCACHED (1u << 2)
+/**
+ * Ownership checker: while the device owns a range, the CPU mapping of its
+ * pages is made inaccessible; a CPU access faults at the guilty
+ * instruction and is reported (buffer, offset, owner). Also enabled for
+ * every buffer by the environment variable AMPSHM_CHECK=1.
+ */
+#define AMP_SHM_F_CHECK (1u << 3)
+/** Fail with -EEXIST if the buffer is already allocated. */
+#define AMP_SHM_F_EXCL (1u << 4)
+/** Fail with -ENOENT unless the buffer is already allocated. */
+#define AMP_SHM_F_NOCREATE (1u << 5)
+/** @} */
+
+/**
+ * @brief Open a buffer, allocating it on first open.
+ *
+ * Later opens of the same name return the same buffer and take a
+ * reference; each open needs its own amp_shm_close().
+ *
+ * @param name "provider/name"
+ * @param size size in bytes; on a later open 0 or at most the existing
+ *        size; for "static/" 0 means the whole region
+ * @param flags AMP_SHM_F_*
+ * @param[out] shm the buffer
+ * @return 0; -EINVAL (bad name or size), -ENOENT (unknown provider or
+ *         region), -EEXIST, -ENOMEM (no memory of that kind left), -ENOSPC.
+ */
+int amp_shm_open(const char *name, size_t size, unsigned flags,
+		 struct amp_shm **shm);
+
+/**
+ * @brief Import memory the application already has ("user" provider).
+ *
+ * @param name "user/<name>" (or just "<name>")
+ * @param fd a shareable file descriptor: memfd, a file on tmpfs or
+ *        hugetlbfs, or a dma-buf. It is duplicated; the caller keeps its own.
+ * @param offset page-aligned offset into @p fd
+ * @param len length in bytes (rounded up to pages)
+ * @param flags AMP_SHM_F_*
+ * @param[out] shm the buffer
+ * @return 0, -EBADF, -EINVAL (unaligned offset, beyond the end of the
+ *         file, a file kind another process cannot map), -EEXIST.
+ */
+int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_t len,
+		      unsigned flags, struct amp_shm **shm);
+
+/**
+ * @brief Import memory by address ("user" provider).
+ *
+ * Works only when [ptr, ptr+len) lies in one shared file mapping (for
+ * example an mmap(MAP_SHARED) of a memfd). Private memory (malloc, the
+ * stack, MAP_PRIVATE|MAP_ANONYMOUS) cannot be mapped by another process:
+ * it is refused with -EINVAL and amp_last_error() says what to use instead.
+ */
+int amp_shm_import_ptr(const char *name, void *ptr, size_t len,
+		       unsigned flags, struct amp_shm **shm);
+
+/**
+ * @brief Drop one reference; the last one frees the buffer.
+ * @return 0, or -EBUSY if this is the last reference and the buffer is
+ *         still attached to a device (nothing is freed).
+ */
+int amp_shm_close(struct amp_shm *shm);
+
+/** @brief Full name ("provider/name"). */
+const char *amp_shm_name(const struct amp_shm *shm);
+/** @brief Size in bytes. */
+uint64_t amp_shm_size(const struct amp_shm *shm);
+/** @brief Number of open references. */
+unsigned amp_shm_refcount(const struct amp_shm *shm);
+/** @brief Flags the buffer was created with. */
+unsigned amp_shm_flags(const struct amp_shm *shm);
+
+/**
+ * @brief CPU virtual address of the whole buffer.
+ *
+ * Buffers are always mapped virtually contiguous for the CPU, even when
+ * they are scattered in physical memory.
+ */
+void *amp_shm_va(const struct amp_shm *shm);
+
+/**
+ * @brief CPU view as segments: one per physically contiguous piece.
+ * @param[out] segs array owned by the buffer, valid until it is freed
+ * @param[out] nsegs number of segments
+ */
+int amp_shm_cpu_sg(const struct amp_shm *shm, const struct amp_cpu_seg **segs,
+		   size_t *nsegs);
+
+/**
+ * @brief Physical (bus) address of the byte at @p offset.
+ * @param[out] contig bytes physically contiguous from there (may be NULL)
+ * @return 0, -ERANGE if @p offset is past the end.
+ */
+int amp_shm_offset_to_pa(const struct amp_shm *shm, uint64_t offset,
+			 amp_pa_t *pa, uint64_t *contig);
+
+/** @brief Offset of a physical address inside the buffer, or -ERANGE. */
+int amp_shm_pa_to_offset(const struct amp_shm *shm, amp_pa_t pa,
+			 uint64_t *offset);
+
+/** @brief Offset of a CPU address inside the buffer, or -ERANGE. */
+int amp_shm_va_to_offset(const struct amp_shm *shm, const void *va,
+			 uint64_t *offset);
+
+/**
+ * @brief Map the buffer for a device and return its device addresses.
+ *
+ * Through a carveout window the device sees the buffer's physical
+ * segments, shifted; through an IOMMU it sees one contiguous range. A
+ * buffer the device cannot reach is bounced, or refused, as the device's
+ * bounce policy says. The CPU owns the whole buffer afterwards.
+ *
+ * @param dir directions the device will use (AMP_DIR_*)
+ * @param[out] sg device-address scatter list, owned by the attachment,
+ *             valid until amp_shm_detach() (may be NULL)
+ * @param[out] nsg number of segments (may be NULL)
+ * @return 0; -EALREADY (already attached to @p dev), -ERANGE (unreachable
+ *         and bouncing not allowed), -ENOSPC (IOVA space full), -EINVAL.
+ */
+int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
+		   const struct amp_sg **sg, size_t *nsg);
+
+/**
+ * @brief Unmap the buffer from a device.
+ * @return 0; -ENOTCONN (not attached), -EBUSY (the device still owns a
+ *         range: take it back with amp_shm_sync_for_cpu() first).
+ */
+int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev);
+
+/**
+ * @brief Hand [offset, offset+len) to the device.
+ *
+ * TO_DEVICE cleans the CPU caches over the range; FROM_DEVICE invalidates
+ * them (a first or last line shared with bytes outside the range is
+ * cleaned+invalidated instead); BIDIR does clean+invalidate. In bounce mode
+ * TO_DEVICE and BIDIR copy the range to the device's copy. With the
+ * ownership checker the range's pages become inaccessible to the CPU.
+ *
+ * @param len 0 means "to the end of the buffer"
+ * @return 0; -ENOTCONN (not attached), -EBUSY (part of the range is
+ *         already owned by the device), -ERANGE (range outside the buffer),
+ *         -EINVAL (direction not allowed by the attachment).
+ */
+int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
+			    enum amp_dir dir, uint64_t offset, uint64_t len);
+
+/**
+ * @brief Take [offset, offset+len) back from the device.
+ *
+ * FROM_DEVICE and BIDIR invalidate the CPU caches over the range (edge
+ * lines cleaned+invalidated); in bounce mode they copy the device's copy
+ * back. The range must be exactly covered by ranges the device owns.
+ *
+ * @return 0; -ENOTCONN, -EPERM (part of the range is owned by the CPU
+ *         already), -ERANGE, -EINVAL.
+ */
+int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
+			 enum amp_dir dir, uint64_t offset, uint64_t len);
+
+/** Who owns a byte of an attached buffer. */
+enum amp_owner {
+	AMP_OWNER_CPU = 0,
+	AMP_OWNER_DEVICE = 1,
+};
+
+/**
+ * @brief Who owns the byte at @p offset for @p dev.
+ * @return AMP_OWNER_CPU, AMP_OWNER_DEVICE, or a negative errno.
+ */
+int amp_shm_owner(struct amp_shm *shm, struct amp_dev *dev, uint64_t offset);
+
+/**
+ * @brief Device address of the byte at @p offset for an attached device.
+ * @return 0, -ENOTCONN, -ERANGE.
+ */
+int amp_shm_offset_to_da(struct amp_shm *shm, struct amp_dev *dev,
+			 uint64_t offset, amp_da_t *da);
+
+/** @brief Offset in the buffer of device address @p da, or -ERANGE. */
+int amp_shm_da_to_offset(struct amp_shm *shm, struct amp_dev *dev,
+			 amp_da_t da, uint64_t *offset);
+
+/** @brief True if @p dev sees a bounce copy of @p shm. */
+bool amp_shm_is_bounced(struct amp_shm *shm, struct amp_dev *dev);
+
+/**
+ * @brief A CPU access to a device-owned range, as caught by the checker.
+ */
+struct amp_violation {
+	const char *shm_name; /**< buffer */
+	uint64_t offset;      /**< offset of the faulting access */
+	const char *owner;    /**< device that owns that range, or NULL if the
+				   page is only shared with a device-owned
+				   range (page granularity) */
+	void *addr;           /**< faulting CPU address */
+};
+
+/**
+ * @brief Handler called by the ownership checker on a violation.
+ *
+ * It runs in the signal handler: it may only do async-signal-safe things.
+ * The default prints a report on stderr and aborts the process.
+ */
+typedef void (*amp_violation_fn)(const struct amp_violation *v);
+
+/** @brief Replace the violation handler (NULL restores the default). */
+void amp_shm_set_violation_handler(amp_violation_fn fn);
+
+/** @name Static regions ("static" provider)
+ *  @{ */
+/** Region is mapped uncached for the CPU. */
+#define AMP_REGION_F_UNCACHED (1u << 0)
+
+/**
+ * @brief Register a statically defined region.
+ *
+ * @param name region name (the buffer is "static/<name>")
+ * @param pa physical base (64-bit)
+ * @param size size in bytes (page multiple)
+ * @param flags AMP_REGION_F_*
+ * @param backing_path file that holds the region's bytes (for example a
+ *        QEMU RAM file or /dev/mem), or NULL for fresh anonymous shared
+ *        memory
+ * @param backing_offset offset of the region in @p backing_path
+ * @return 0, -EEXIST (name or physical range taken), -EINVAL, -errno of
+ *         open/mmap.
+ */
+int amp_static_region_add(const char *name, amp_pa_t pa, uint64_t size,
+			  unsigned flags, const char *backing_path,
+			  uint64_t backing_offset);
+
+/**
+ * @brief Register the regions listed in a configuration file.
+ *
+ * One region per line: `name pa size [uncached] [file=PATH [offset=N]]`,
+ * numbers in C notation (0x..., or with a K/M/G suffix). '#' starts a
+ * comment.
+ * @return number of regions added, or a negative errno (-EINVAL with the
+ *         line number in amp_last_error()).
+ */
+int amp_static_load_config(const char *path);
+
+/** @brief Unregister a region (-EBUSY while its buffer is open). */
+int amp_static_region_remove(const char *name);
+/** @} */
+
+/** @name System memory ("sysmem" provider)
+ *  @{ */
+/** Configuration of the simulated system memory (DDR) on a Linux host. */
+struct amp_sysmem_config {
+	amp_pa_t pa;   /**< physical base (default 0x800000000, above 4 GiB) */
+	uint64_t size; /**< bytes (default 4 GiB, reserved lazily) */
+	bool huge;     /**< back it with 2 MiB huge pages if possible */
+};
+
+/**
+ * @brief Configure system memory before its first use.
+ * @return 0, or -EBUSY once it is in use.
+ */
+int amp_sysmem_configure(const struct amp_sysmem_config *cfg);
+
+/** @brief Bytes of system memory free. */
+uint64_t amp_sysmem_free_bytes(void);
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AMPSHM_SHM_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static uint32_t tu_next(uint32_t x)
+{
+	/* xorshift32 */
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+void tu_fill(void *buf, size_t len, uint32_t seed)
+{
+	uint8_t *p = buf;
+	uint32_t x = seed ? seed : 1;
+
+	for (size_t i = 0; i < len; i++) {
+		x = tu_next(x);
+		p[i] = (uint8_t)x;
+	}
+}
+
+int tu_check(const void *buf, size_t len, uint32_t seed)
+{
+	const uint8_t *p = buf;
+	uint32_t x = seed ? seed : 1;
+
+	for (size_t i = 0; i < len; i++) {
+		x = tu_next(x);
+		if (p[i] != (uint8_t)x)
+			return -1;
+	}
+	return 0;
+}
+
+int tu_run_child(void (*fn)(void *), void *arg, char *err, size_t errlen)
+{
+	int pfd[2];
+	int status = -1;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], STDERR_FILENO);
+		fn(arg);
+		_exit(0);
+	}
+	close(pfd[1]);
+	for (;;) {
+		ssize_t n = read(pfd[0], err + got, errlen - 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got == errlen - 1)
+			break;
+	}
+	err[got] = '\0';
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	return status;
+}
