@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internal view of buffers, attachments and providers, shared by the
+ * shared-memory core, the providers and the device layer.
+ */
+#ifndef AMP_CORE_SHM_INTERNAL_H
+#define AMP_CORE_SHM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <ampshm/shm.h>
+
+#include "core/list.h"
+#include "core/rangeset.h"
+
+struct amp_shm;
+
+/*
+ * A provider allocates (or finds) the memory behind a buffer and maps it
+ * for the CPU. It fills shm->segs/nsegs, shm->va, shm->size,
+ * shm->page_size and may keep private state in shm->priv.
+ */
+struct amp_provider {
+	const char *name;
+	/* @arg: provider-specific (the import description for "user"). */
+	int (*alloc)(struct amp_shm *shm, const char *subname, uint64_t size,
+		     unsigned flags, const void *arg);
+	void (*free)(struct amp_shm *shm);
+	/* Optional hooks run at each hand-over (dma-buf CPU access). */
+	int (*begin_device)(struct amp_shm *shm, enum amp_dir dir);
+	int (*begin_cpu)(struct amp_shm *shm, enum amp_dir dir);
+};
+
+/* Open or create through a given provider (core/shm.c). */
+int amp_shm_open_with(const struct amp_provider *prov, const char *subname,
+		      uint64_t size, unsigned flags, const void *arg,
+		      struct amp_shm **out);
+
+extern const struct amp_provider amp_provider_static;
+extern const struct amp_provider amp_provider_sysmem;
+extern const struct amp_provider amp_provider_user;
+
+/* A device-side copy of a buffer (bounce mode). */
+struct amp_bounce_buf {
+	amp_pa_t pa;
+	uint64_t size;
+	void *va; /* CPU mapping used to copy to and from it */
+};
+
+/* One buffer mapped for one device. */
+struct amp_attach {
+	struct amp_list shm_node; /* in shm->attachments */
+	struct amp_list dev_node; /* in dev->attachments */
+	struct amp_shm *shm;
+	struct amp_dev *dev;
+	enum amp_dir dir;
+	struct amp_sg *da_sg;     /* device view */
+	uint64_t *da_off;         /* buffer offset of each da_sg entry */
+	size_t nda;
+	amp_da_t iova;            /* IOMMU mapping, if any */
+	uint64_t iova_len;
+	bool bounced;
+	struct amp_bounce_buf bounce;
+	struct amp_rangeset owned; /* ranges the device owns, with dir */
+	void *compat_sg;           /* libmetal-compat scatter list, lazily */
+};
+
+struct amp_shm {
+	struct amp_list node;     /* in the global registry */
+	char name[96];
+	const struct amp_provider *provider;
+	unsigned flags;
+	unsigned refs;
+	uint64_t size;
+	void *va;
+	size_t page_size;         /* CPU mapping granule (checker) */
+	struct amp_cpu_seg *segs; /* by offset; physically contiguous each */
+	size_t nsegs;
+	struct amp_cpu_seg **by_pa; /* segs sorted by pa */
+	struct amp_list attachments;
+	unsigned nattach;
+	bool checked;             /* ownership checker on */
+	pthread_mutex_t lock;     /* syncs and ownership */
+	void *priv;               /* provider state */
+};
+
+/* Global lock for the registry, attach/detach and device lists. */
+void amp_global_lock(void);
+void amp_global_unlock(void);
+
+/* Build shm->by_pa after a provider filled shm->segs. */
+int amp_shm_index_segments(struct amp_shm *shm);
+
+struct amp_attach *amp_shm_find_attach(struct amp_shm *shm,
+				       struct amp_dev *dev);
+
+/* Ownership checker (core/checker.c). */
+int amp_checker_register(struct amp_shm *shm);
+void amp_checker_unregister(struct amp_shm *shm);
+int amp_checker_protect(struct amp_shm *shm, uint64_t off, uint64_t len);
+int amp_checker_unprotect(struct amp_shm *shm, uint64_t off, uint64_t len);
+bool amp_checker_env_enabled(void);
+
+/* System memory allocations, for buffers and bounce buffers. */
+#define AMP_SYSMEM_LOW (1u << 31) /* allocate bottom-up (low memory) */
+int amp_sysmem_alloc_contig(uint64_t size, uint64_t align, unsigned how,
+			    amp_pa_t *pa);
+void amp_sysmem_free_range(amp_pa_t pa, uint64_t size);
+int amp_sysmem_map(amp_pa_t pa, uint64_t size, void **va);
+
+static inline uint64_t amp_align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+static inline uint64_t amp_align_down(uint64_t x, uint64_t a)
+{
+	return x & ~(a - 1);
+}
+
+/* True if [off, off+len) lies within [0, size), without overflow. */
+static inline bool amp_range_ok(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+#endif /* AMP_CORE_SHM_INTERNAL_H */

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * "user" provider: memory the application already has, imported from a
+ * file descriptor another process (or a device driver) can map: a memfd,
+ * a file on tmpfs or hugetlbfs, or a dma-buf.
+ *
+ * Imported memory gets a pseudo-physical range in the "user aperture",
+ * far above every carveout and system memory: like real user pages, a
+ * device can reach it only through an IOMMU, or through a bounce buffer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/dma-buf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/phys.h"
+#include "core/shm_internal.h"
+#include "mm/ralloc.h"
+#include "port/linux/mem.h"
+
+#define USER_APERTURE_PA (16ull << 40)
+#define USER_APERTURE_SIZE (1ull << 40)
+
+struct user_import {
+	int fd;
+	uint64_t offset, len;
+	void *cpu_va; /* the application's own mapping, or NULL */
+};
+
+struct user_priv {
+	int fd;
+	amp_pa_t pa;
+	uint64_t len;
+	void *devmap;
+	bool own_cpu_map;
+	bool dmabuf;
+};
+
+static struct amp_ralloc *aperture;
+
+static bool fd_is_dmabuf(int fd)
+{
+	char path[64], link[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	return strstr(link, "dmabuf") != NULL;
+}
+
+/* Can another process map @fd? Fills its size and page size. */
+static int check_fd(int fd, bool *dmabuf, uint64_t *fsize, size_t *pgsz)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return amp_err(-EBADF, "user: fd %d is not open", fd);
+	*dmabuf = false;
+	*pgsz = amp_linux_fd_page_size(fd);
+	if (S_ISREG(st.st_mode)) {
+		*fsize = (uint64_t)st.st_size;
+		return 0;
+	}
+	if (fd_is_dmabuf(fd)) {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		if (end < 0)
+			return amp_err(-errno, "user: cannot size dma-buf %d",
+				       fd);
+		*dmabuf = true;
+		*fsize = (uint64_t)end;
+		return 0;
+	}
+	return amp_err(-EINVAL, "user: fd %d is not shareable memory (a pipe, "
+				"socket or device): import a memfd, a tmpfs or "
+				"hugetlbfs file, or a dma-buf",
+		       fd);
+}
+
+static int user_alloc(struct amp_shm *shm, const char *subname,
+		      uint64_t size, unsigned flags, const void *arg)
+{
+	const struct user_import *im = arg;
+	struct amp_phys_region pr = { 0 };
+	struct user_priv *u;
+	uint64_t fsize;
+	size_t pgsz;
+	bool dmabuf;
+	int ret;
+
+	if (!im)
+		return amp_err(-ENOENT, "user: '%s' is not imported; user "
+					"buffers are created by "
+					"amp_shm_import_fd()",
+			       subname);
+	ret = check_fd(im->fd, &dmabuf, &fsize, &pgsz);
+	if (ret)
+		return ret;
+	if (!im->len)
+		return amp_err(-EINVAL, "user: empty import");
+	if (im->offset & (pgsz - 1))
+		return amp_err(-EINVAL, "user: offset 0x%" PRIx64 " is not "
+					"aligned to the fd's page size (%zu)",
+			       im->offset, pgsz);
+	size = amp_align_up(im->len, pgsz);
+	if (im->offset > fsize || size > fsize - im->offset)
+		return amp_err(-EINVAL, "user: [0x%" PRIx64 ", +0x%" PRIx64
+					") is beyond the end of the file "
+					"(0x%" PRIx64 " bytes): grow it with "
+					"ftruncate() first",
+			       im->offset, size, fsize);
+	if (!aperture) {
+		ret = amp_ralloc_create(USER_APERTURE_PA, USER_APERTURE_SIZE,
+					4096, &aperture);
+		if (ret)
+			return ret;
+	}
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->len = size;
+	u->dmabuf = dmabuf;
+	u->fd = fcntl(im->fd, F_DUPFD_CLOEXEC, 0);
+	if (u->fd < 0) {
+		ret = -errno;
+		goto err_free;
+	}
+	ret = amp_ralloc_alloc(aperture, size,
+			       size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0, 0, &u->pa);
+	if (ret) {
+		ret = amp_err(-ENOSPC, "user: import aperture full");
+		goto err_fd;
+	}
+	ret = amp_linux_map_fd(u->fd, im->offset, size, &u->devmap);
+	if (ret) {
+		amp_err(ret, "user: cannot map fd %d", im->fd);
+		goto err_pa;
+	}
+	if (im->cpu_va) {
+		shm->va = im->cpu_va;
+	} else {
+		struct amp_map_piece p = { u->fd, im->offset, size };
+
+		ret = amp_linux_map_pieces(&p, 1, size, 0, &shm->va);
+		if (ret)
+			goto err_devmap;
+		u->own_cpu_map = true;
+	}
+	pr.pa = u->pa;
+	pr.size = size;
+	pr.map = u->devmap;
+	pr.fd = u->fd;
+	pr.fd_off = im->offset;
+	snprintf(pr.what, sizeof(pr.what), "user/%s", subname);
+	ret = amp_phys_add(&pr);
+	if (ret)
+		goto err_cpumap;
+	shm->segs = calloc(1, sizeof(*shm->segs));
+	if (!shm->segs) {
+		ret = -ENOMEM;
+		goto err_phys;
+	}
+	shm->segs[0] = (struct amp_cpu_seg){ shm->va, u->pa, size, 0 };
+	shm->nsegs = 1;
+	shm->size = size;
+	shm->page_size = pgsz;
+	shm->priv = u;
+	if (dmabuf) {
+		/* The CPU owns a fresh import: open its access window. */
+		struct dma_buf_sync s = { DMA_BUF_SYNC_START |
+					  DMA_BUF_SYNC_RW };
+
+		ioctl(u->fd, DMA_BUF_IOCTL_SYNC, &s);
+	}
+	return 0;
+err_phys:
+	amp_phys_remove(u->pa);
+err_cpumap:
+	if (u->own_cpu_map)
+		amp_linux_unmap(shm->va, size);
+err_devmap:
+	amp_linux_unmap(u->devmap, size);
+err_pa:
+	amp_ralloc_free(aperture, u->pa, size);
+err_fd:
+	close(u->fd);
+err_free:
+	free(u);
+	return ret;
+}
+
+static void user_free(struct amp_shm *shm)
+{
+	struct user_priv *u = shm->priv;
+
+	amp_phys_remove(u->pa);
+	if (u->own_cpu_map)
+		amp_linux_unmap(shm->va, u->len);
+	amp_linux_unmap(u->devmap, u->len);
+	amp_ralloc_free(aperture, u->pa, u->len);
+	close(u->fd);
+	free(shm->segs);
+	free(u);
+}
+
+/*
+ * dma-buf CPU access windows: the buffer leaves the CPU (END) when the
+ * device gets its first range, and comes back (START) when the device has
+ * none left. The kernel's interface is whole-buffer only.
+ */
+static int dmabuf_sync(struct amp_shm *shm, unsigned what)
+{
+	struct user_priv *u = shm->priv;
+	struct dma_buf_sync s = { what | DMA_BUF_SYNC_RW };
+
+	if (!u->dmabuf)
+		return 0;
+	if (ioctl(u->fd, DMA_BUF_IOCTL_SYNC, &s))
+		return amp_err(-errno, "user: DMA_BUF_IOCTL_SYNC failed");
+	return 0;
+}
+
+static int user_begin_device(struct amp_shm *shm, enum amp_dir dir)
+{
+	return dmabuf_sync(shm, DMA_BUF_SYNC_END);
+}
+
+static int user_begin_cpu(struct amp_shm *shm, enum amp_dir dir)
+{
+	return dmabuf_sync(shm, DMA_BUF_SYNC_START);
+}
+
+const struct amp_provider amp_provider_user = {
+	.name = "user",
+	.alloc = user_alloc,
+	.free = user_free,
+	.begin_device = user_begin_device,
+	.begin_cpu = user_begin_cpu,
+};
+
+static const char *subname_of(const char *name)
+{
+	if (!strncmp(name, "user/", 5))
+		return name + 5;
+	return name;
+}
+
+int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_t len,
+		      unsigned flags, struct amp_shm **shm)
+{
+	struct user_import im = { fd, offset, len, NULL };
+
+	if (!name || !shm)
+		return amp_err(-EINVAL, "user: name and result are required");
+	return amp_shm_open_with(&amp_provider_user, subname_of(name), len,
+				 flags | AMP_SHM_F_EXCL, &im, shm);
+}
+
+/* Find the mapping holding [ptr, ptr+len) in /proc/self/maps. */
+static int find_mapping(uintptr_t a, uintptr_t b, uintptr_t *start,
+			uintptr_t *end, char perms[5], uint64_t *off,
+			char *path, size_t pathlen)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "re");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+		unsigned long long o;
+		int n = 0;
+
+		if (sscanf(line, "%lx-%lx %4s %llx %*s %*s %n", &s, &e, perms,
+			   &o, &n) < 4)
+			continue;
+		if (a < s || a >= e)
+			continue;
+		*start = s;
+		*end = e;
+		*off = o;
+		snprintf(path, pathlen, "%s", n ? line + n : "");
+		path[strcspn(path, "\n")] = '\0';
+		ret = b <= e ? 0 : -E2BIG;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+int amp_shm_import_ptr(const char *name, void *ptr, size_t len,
+		       unsigned flags, struct amp_shm **shm)
+{
+	uintptr_t a = (uintptr_t)ptr, start, end;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char perms[5] = "", path[256], mf[80];
+	struct user_import im;
+	uint64_t off;
+	int fd, ret;
+
+	if (!name || !ptr || !len || !shm)
+		return amp_err(-EINVAL, "user: name, pointer, length and "
+					"result are required");
+	if (a & (pg - 1))
+		return amp_err(-EINVAL, "user: %p is not page aligned", ptr);
+	ret = find_mapping(a, a + len, &start, &end, perms, &off, path,
+			   sizeof(path));
+	if (ret == -ENOENT)
+		return amp_err(-EFAULT, "user: %p is not mapped", ptr);
+	if (ret == -E2BIG)
+		return amp_err(-EINVAL, "user: [%p, +%zu) spans several "
+					"mappings; import each one",
+			       ptr, len);
+	if (ret)
+		return ret;
+	if (perms[3] != 's')
+		return amp_err(-EINVAL,
+			       "user: %p is private memory (%s): another "
+			       "process or a coprocessor cannot map it. "
+			       "Allocate it with memfd_create() + "
+			       "mmap(MAP_SHARED) and use amp_shm_import_fd(), "
+			       "or open a \"sysmem/\" buffer instead",
+			       ptr, *path ? path : "anonymous, e.g. malloc");
+	snprintf(mf, sizeof(mf), "/proc/self/map_files/%lx-%lx",
+		 (unsigned long)start, (unsigned long)end);
+	fd = open(mf, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return amp_err(-errno, "user: cannot reopen the file behind %p "
+				       "(%s): pass its fd to "
+				       "amp_shm_import_fd()",
+			       ptr, path);
+	im = (struct user_import){ fd, off + (a - start), len, ptr };
+	ret = amp_shm_open_with(&amp_provider_user, subname_of(name), len,
+				flags | AMP_SHM_F_EXCL, &im, shm);
+	close(fd);
+	return ret;
+}
