@@ -236,6 +236,7 @@ static void narrow_device(void **state)
 					      0, 4096), 0);
 	assert_int_equal(amp_shm_detach(shm, bouncy), 0);
 	assert_int_equal(amp_shm_close(shm), 0);
+	assert_int_equal(amp_dev_destroy(bouncy), 0);
 
 	/* A window beyond the device's address width is refused. */
 	w.da = 0xfff00000ull;
