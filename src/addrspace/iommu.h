@@ -67,6 +67,12 @@ int amp_iommu_translate(struct amp_iommu *mmu, uint64_t iova, uint64_t *pa,
 			unsigned *prot, uint64_t *leaf_remaining);
 
 uint64_t amp_iommu_fault_count(const struct amp_iommu *mmu);
+
+/*
+ * Testing aid: let @n more table-page allocations succeed, then make the
+ * next one fail (once) as if out of memory. A negative @n disables it.
+ */
+void amp_iommu_fail_alloc_after(struct amp_iommu *mmu, int n);
 void amp_iommu_get_stats(const struct amp_iommu *mmu,
 			 struct amp_iommu_stats *st);
 

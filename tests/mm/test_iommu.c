@@ -52,8 +52,7 @@ static void expect_tr(struct amp_iommu *mmu, uint64_t iova, uint64_t pa,
 	uint64_t got = 0, left = 0;
 	unsigned prot = 0;
 
-	assert_int_equal(amp_iommu_translate(mmu, iova, &got, &prot, &left),
-			 0);
+	assert_int_equal(amp_iommu_translate(mmu, iova, &got, &prot, &left), 0);
 	assert_int_equal(got, pa);
 	assert_int_equal(left, rem);
 }
@@ -266,8 +265,7 @@ static void test_split_2m(void **state)
 	expect_stats(mmu, 511, 0, 0);
 	assert_int_equal(stats(mmu).table_pages, tp + 1);
 	expect_fault(mmu, iova + 100 * SZ_4K);
-	expect_tr(mmu, iova + 99 * SZ_4K + 8, pa + 99 * SZ_4K + 8,
-		  SZ_4K - 8);
+	expect_tr(mmu, iova + 99 * SZ_4K + 8, pa + 99 * SZ_4K + 8, SZ_4K - 8);
 	expect_tr(mmu, iova + 101 * SZ_4K, pa + 101 * SZ_4K, SZ_4K);
 	expect_tr(mmu, iova, pa, SZ_4K);
 	expect_tr(mmu, iova + SZ_2M - SZ_4K, pa + SZ_2M - SZ_4K, SZ_4K);
@@ -288,8 +286,7 @@ static void test_split_1g(void **state)
 
 	/* 1G block split into 2M blocks, one of them into 4K pages. */
 	assert_int_equal(amp_iommu_map(mmu, SZ_1G, 0, SZ_1G, RW), 0);
-	assert_int_equal(amp_iommu_unmap(mmu, SZ_1G + SZ_2M + SZ_4K, SZ_4K),
-			 0);
+	assert_int_equal(amp_iommu_unmap(mmu, SZ_1G + SZ_2M + SZ_4K, SZ_4K), 0);
 	expect_stats(mmu, 511, 511, 0);
 	expect_tr(mmu, SZ_1G + 5 * SZ_2M + 3, 5 * SZ_2M + 3, SZ_2M - 3);
 	expect_tr(mmu, SZ_1G + SZ_2M, SZ_2M, SZ_4K);
@@ -375,8 +372,8 @@ static void test_scattered(void **state)
 			  pages[i] + (uint64_t)i, SZ_4K - (uint64_t)i);
 	/* Walk the range leaf by leaf, as a DMA copy would. */
 	for (off = 0, i = 0; off < N * SZ_4K; off += left, i++) {
-		assert_int_equal(amp_iommu_translate(mmu, iova + off, &pa,
-						     NULL, &left),
+		assert_int_equal(amp_iommu_translate(mmu, iova + off, &pa, NULL,
+						     &left),
 				 0);
 		assert_int_equal(pa, pages[i]);
 	}
@@ -452,9 +449,8 @@ static void test_bad_args_and_pa(void **state)
 	assert_int_equal(amp_iommu_map(mmu, SZ_1G, pa_top - SZ_1G, SZ_1G,
 				       AMP_IOMMU_READ),
 			 0);
-	assert_int_equal(amp_iommu_translate(mmu, 2 * SZ_1G - 1, &pa, &prot,
-					     NULL),
-			 0);
+	assert_int_equal(
+		amp_iommu_translate(mmu, 2 * SZ_1G - 1, &pa, &prot, NULL), 0);
 	assert_int_equal(pa, pa_top - 1);
 	assert_int_equal(prot, AMP_IOMMU_READ);
 	assert_int_equal(amp_iommu_map(mmu, 0, pa_top - SZ_4K, SZ_4K,
@@ -502,6 +498,61 @@ static void test_tables_freed(void **state)
 	amp_iommu_destroy(mmu);
 }
 
+static void test_enomem_undo(void **state)
+{
+	static const int when[] = { 0, 1, 2, 3, 100, 513, 514 };
+	struct amp_iommu *mmu = mk(48, AMP_IOMMU_PG_4K | AMP_IOMMU_PG_2M);
+	const uint64_t iova = 512 * SZ_1G - SZ_2M;
+	struct amp_iommu_stats st;
+
+	/* Something already there, next to where the tables will go. */
+	assert_int_equal(amp_iommu_map(mmu, iova - SZ_4K, 0, SZ_4K, RW), 0);
+	st = stats(mmu);
+	/* 4K pages only (PA not congruent): about 515 new tables needed. */
+	for (size_t i = 0; i < sizeof(when) / sizeof(when[0]); i++) {
+		amp_iommu_fail_alloc_after(mmu, when[i]);
+		assert_int_equal(amp_iommu_map(mmu, iova, 0x1000 + SZ_4K,
+					       SZ_1G + SZ_2M, RW),
+				 -ENOMEM);
+		expect_stats(mmu, 1, 0, 0);
+		assert_int_equal(stats(mmu).table_pages, st.table_pages);
+		expect_fault(mmu, iova);
+		expect_fault(mmu, iova + SZ_1G);
+	}
+	/* The injected failure is one-shot. */
+	amp_iommu_fail_alloc_after(mmu, 1000);
+	assert_int_equal(
+		amp_iommu_map(mmu, iova, 0x1000 + SZ_4K, SZ_1G + SZ_2M, RW), 0);
+	expect_stats(mmu, 1 + (SZ_1G + SZ_2M) / SZ_4K, 0, 0);
+	amp_iommu_fail_alloc_after(mmu, -1);
+	assert_int_equal(
+		amp_iommu_unmap(mmu, iova - SZ_4K, SZ_1G + SZ_2M + SZ_4K), 0);
+	assert_int_equal(stats(mmu).table_pages, 1);
+	amp_iommu_destroy(mmu);
+}
+
+static void test_split_enomem(void **state)
+{
+	struct amp_iommu *mmu = mk(48, AMP_IOMMU_PG_4K | AMP_IOMMU_PG_1G);
+	struct amp_iommu_stats st;
+
+	assert_int_equal(amp_iommu_map(mmu, SZ_1G, 0, SZ_1G, RW), 0);
+	st = stats(mmu);
+	/* Splitting the 1G block needs 513 tables (no 2M pages here). */
+	for (int n = 0; n < 513; n += 32) {
+		amp_iommu_fail_alloc_after(mmu, n);
+		assert_int_equal(amp_iommu_unmap(mmu, SZ_1G + SZ_2M, SZ_4K),
+				 -ENOMEM);
+		expect_stats(mmu, 0, 0, 1);
+		assert_int_equal(stats(mmu).table_pages, st.table_pages);
+		expect_tr(mmu, SZ_1G + SZ_2M, SZ_2M, SZ_1G - SZ_2M);
+	}
+	amp_iommu_fail_alloc_after(mmu, -1);
+	assert_int_equal(amp_iommu_unmap(mmu, SZ_1G + SZ_2M, SZ_4K), 0);
+	expect_stats(mmu, 512 * 512 - 1, 0, 0);
+	amp_iommu_destroy(mmu);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +570,8 @@ int main(void)
 		cmocka_unit_test(test_ias_limits),
 		cmocka_unit_test(test_bad_args_and_pa),
 		cmocka_unit_test(test_tables_freed),
+		cmocka_unit_test(test_enomem_undo),
+		cmocka_unit_test(test_split_enomem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
