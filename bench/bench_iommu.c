@@ -40,7 +40,7 @@ struct map_result {
 	uint64_t pgsize;
 	uint64_t pages;
 	int reps;
-	double map_ns;   /* best total */
+	double map_ns; /* best total */
 	double unmap_ns; /* best total */
 };
 
@@ -103,9 +103,9 @@ struct ralloc_result {
 	unsigned live;
 	unsigned churn_ops;
 	int reps;
-	double alloc_ns;  /* per op, filling an empty space */
-	double free_ns;   /* per op, random order */
-	double churn_ns;  /* per free+alloc pair at steady state */
+	double alloc_ns; /* per op, filling an empty space */
+	double free_ns; /* per op, random order */
+	double churn_ns; /* per free+alloc pair at steady state */
 };
 
 static void bench_ralloc(struct ralloc_result *res)
@@ -140,8 +140,8 @@ static void bench_ralloc(struct ralloc_result *res)
 
 		t0 = now_ns();
 		for (i = 0; i < res->live; i++) {
-			ret = amp_ralloc_alloc(r, len[i], 0,
-					       AMP_RALLOC_TOPDOWN, &addr[i]);
+			ret = amp_ralloc_alloc(r, len[i], 0, AMP_RALLOC_TOPDOWN,
+					       &addr[i]);
 			if (ret)
 				die("amp_ralloc_alloc", ret);
 		}
@@ -154,8 +154,8 @@ static void bench_ralloc(struct ralloc_result *res)
 			if (ret)
 				die("amp_ralloc_free", ret);
 			len[k] = (rnd(64) + 1) * SZ_4K;
-			ret = amp_ralloc_alloc(r, len[k], 0,
-					       AMP_RALLOC_TOPDOWN, &addr[k]);
+			ret = amp_ralloc_alloc(r, len[k], 0, AMP_RALLOC_TOPDOWN,
+					       &addr[k]);
 			if (ret)
 				die("amp_ralloc_alloc", ret);
 		}
@@ -196,7 +196,8 @@ int main(void)
 		AMP_IOMMU_PG_4K | AMP_IOMMU_PG_2M,
 		AMP_IOMMU_PG_4K | AMP_IOMMU_PG_2M | AMP_IOMMU_PG_1G,
 	};
-	struct ralloc_result ra = { .live = 4096, .churn_ops = 100000,
+	struct ralloc_result ra = { .live = 4096,
+				    .churn_ops = 100000,
 				    .reps = 5 };
 	size_t i;
 
@@ -212,7 +213,8 @@ int main(void)
 		       (unsigned long long)m[i].pages, m[i].reps);
 		print_op("map", m[i].map_ns, m[i].pages, ",");
 		print_op("unmap", m[i].unmap_ns, m[i].pages, "");
-		printf("    }%s\n", i + 1 < sizeof(m) / sizeof(m[0]) ? "," : "");
+		printf("    }%s\n",
+		       i + 1 < sizeof(m) / sizeof(m[0]) ? "," : "");
 	}
 	printf("  ],\n");
 	printf("  \"ralloc_iova\": {\"space_bits\": 48, \"granule\": 4096, "
