@@ -54,7 +54,9 @@ int amp_iommu_map(struct amp_iommu *mmu, uint64_t iova, uint64_t pa,
 /*
  * Unmap [iova, iova+len) (4 KiB aligned). A block entry partly inside the
  * range is split first. Returns 0, -ENOENT if some page of the range was
- * not mapped (the mapped ones are still unmapped), -EINVAL.
+ * not mapped (the mapped ones are still unmapped), -EINVAL, or -ENOMEM if
+ * a table for splitting a block cannot be allocated (that block is left
+ * mapped; pages of the range before it are already unmapped).
  */
 int amp_iommu_unmap(struct amp_iommu *mmu, uint64_t iova, uint64_t len);
 
