@@ -50,6 +50,7 @@ struct amp_iommu {
 	unsigned pgsizes;
 	struct pt *root;
 	uint64_t faults;
+	int fail_after; /* allocations until an injected failure, < 0: off */
 	struct amp_iommu_stats st;
 };
 
@@ -72,8 +73,7 @@ static bool block_ok(const struct amp_iommu *mmu, unsigned lvl)
 	       (shift == 30 && (mmu->pgsizes & AMP_IOMMU_PG_1G));
 }
 
-static bool pte_is_table(const struct amp_iommu *mmu, unsigned lvl,
-			 uint64_t e)
+static bool pte_is_table(const struct amp_iommu *mmu, unsigned lvl, uint64_t e)
 {
 	return !is_leaf_level(mmu, lvl) && (e & PTE_TABLE);
 }
@@ -108,8 +108,8 @@ static unsigned pte_prot(uint64_t e)
 }
 
 /* Leaf entry (page or block) at level @lvl. */
-static uint64_t mk_leaf(const struct amp_iommu *mmu, unsigned lvl,
-			uint64_t pa, uint64_t pbits)
+static uint64_t mk_leaf(const struct amp_iommu *mmu, unsigned lvl, uint64_t pa,
+			uint64_t pbits)
 {
 	return pa | pbits | PTE_VALID |
 	       (is_leaf_level(mmu, lvl) ? PTE_TABLE : 0);
@@ -119,6 +119,8 @@ static struct pt *pt_alloc(struct amp_iommu *mmu)
 {
 	void *p;
 
+	if (mmu->fail_after >= 0 && mmu->fail_after-- == 0)
+		return NULL;
 	if (posix_memalign(&p, PT_PAGE_SIZE, sizeof(struct pt)))
 		return NULL;
 	if ((uintptr_t)p & ~(uintptr_t)PTE_ADDR_MASK) {
@@ -177,6 +179,7 @@ int amp_iommu_create(unsigned ias_bits, unsigned pgsizes,
 	mmu->ias_bits = ias_bits;
 	mmu->levels = (ias_bits - PT_SHIFT + PT_BITS - 1) / PT_BITS;
 	mmu->pgsizes = pgsizes | AMP_IOMMU_PG_4K;
+	mmu->fail_after = -1;
 	mmu->root = pt_alloc(mmu);
 	if (!mmu->root) {
 		free(mmu);
@@ -269,8 +272,8 @@ static int map_level(struct amp_iommu *mmu, struct pt *t, unsigned lvl,
 			} else {
 				c = pte_table(e);
 			}
-			ret = map_level(mmu, c, lvl + 1, iova, pa, chunk,
-					pbits, done);
+			ret = map_level(mmu, c, lvl + 1, iova, pa, chunk, pbits,
+					done);
 			if (!c->nvalid) {
 				/* Fresh table left empty by a failure. */
 				pt_free(mmu, c);
@@ -400,20 +403,22 @@ int amp_iommu_map(struct amp_iommu *mmu, uint64_t iova, uint64_t pa,
 	int ret;
 
 	if ((iova | pa | len) & (PT_PAGE_SIZE - 1) || !len)
-		return amp_err(-EINVAL, "iommu: map of 0x%llx+0x%llx: "
-			       "not 4 KiB aligned or empty",
-			       (unsigned long long)iova,
-			       (unsigned long long)len);
+		return amp_err(
+			-EINVAL,
+			"iommu: map of 0x%llx+0x%llx: unaligned or empty",
+			(unsigned long long)iova, (unsigned long long)len);
 	if (prot & ~(AMP_IOMMU_READ | AMP_IOMMU_WRITE))
 		return amp_err(-EINVAL, "iommu: bad prot 0x%x", prot);
 	if (!in_ias(mmu, iova, len))
-		return amp_err(-EINVAL, "iommu: IOVA 0x%llx+0x%llx beyond %u "
-			       "bits", (unsigned long long)iova,
+		return amp_err(-EINVAL,
+			       "iommu: IOVA 0x%llx+0x%llx beyond %u bits",
+			       (unsigned long long)iova,
 			       (unsigned long long)len, mmu->ias_bits);
 	if (pa >> PA_BITS || len - 1 > (1ull << PA_BITS) - 1 - pa)
-		return amp_err(-EINVAL, "iommu: PA 0x%llx+0x%llx beyond %u "
-			       "bits", (unsigned long long)pa,
-			       (unsigned long long)len, PA_BITS);
+		return amp_err(-EINVAL,
+			       "iommu: PA 0x%llx+0x%llx beyond %u bits",
+			       (unsigned long long)pa, (unsigned long long)len,
+			       PA_BITS);
 
 	ret = map_level(mmu, mmu->root, 0, iova, pa, len, prot_bits(prot),
 			&done);
@@ -426,10 +431,11 @@ int amp_iommu_map(struct amp_iommu *mmu, uint64_t iova, uint64_t pa,
 		if (done)
 			unmap_level(mmu, mmu->root, 0, iova, done, &missing);
 		if (ret == -EEXIST)
-			return amp_err(ret, "iommu: map of 0x%llx+0x%llx "
-				       "overlaps a mapping",
-				       (unsigned long long)iova,
-				       (unsigned long long)len);
+			return amp_err(
+				ret,
+				"iommu: map of 0x%llx+0x%llx overlaps a mapping",
+				(unsigned long long)iova,
+				(unsigned long long)len);
 	}
 	return ret;
 }
@@ -440,23 +446,24 @@ int amp_iommu_unmap(struct amp_iommu *mmu, uint64_t iova, uint64_t len)
 	int ret;
 
 	if ((iova | len) & (PT_PAGE_SIZE - 1) || !len)
-		return amp_err(-EINVAL, "iommu: unmap of 0x%llx+0x%llx: "
-			       "not 4 KiB aligned or empty",
-			       (unsigned long long)iova,
-			       (unsigned long long)len);
+		return amp_err(
+			-EINVAL,
+			"iommu: unmap of 0x%llx+0x%llx: unaligned or empty",
+			(unsigned long long)iova, (unsigned long long)len);
 	if (!in_ias(mmu, iova, len))
-		return amp_err(-EINVAL, "iommu: IOVA 0x%llx+0x%llx beyond %u "
-			       "bits", (unsigned long long)iova,
+		return amp_err(-EINVAL,
+			       "iommu: IOVA 0x%llx+0x%llx beyond %u bits",
+			       (unsigned long long)iova,
 			       (unsigned long long)len, mmu->ias_bits);
 
 	ret = unmap_level(mmu, mmu->root, 0, iova, len, &missing);
 	if (ret)
 		return ret;
 	if (missing)
-		return amp_err(-ENOENT, "iommu: unmap of 0x%llx+0x%llx: "
-			       "some pages were not mapped",
-			       (unsigned long long)iova,
-			       (unsigned long long)len);
+		return amp_err(
+			-ENOENT,
+			"iommu: unmap of 0x%llx+0x%llx: some pages were not mapped",
+			(unsigned long long)iova, (unsigned long long)len);
 	return 0;
 }
 
@@ -494,6 +501,11 @@ fault:
 uint64_t amp_iommu_fault_count(const struct amp_iommu *mmu)
 {
 	return mmu->faults;
+}
+
+void amp_iommu_fail_alloc_after(struct amp_iommu *mmu, int n)
+{
+	mmu->fail_after = n < 0 ? -1 : n;
 }
 
 void amp_iommu_get_stats(const struct amp_iommu *mmu,

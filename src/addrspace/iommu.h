@@ -54,7 +54,9 @@ int amp_iommu_map(struct amp_iommu *mmu, uint64_t iova, uint64_t pa,
 /*
  * Unmap [iova, iova+len) (4 KiB aligned). A block entry partly inside the
  * range is split first. Returns 0, -ENOENT if some page of the range was
- * not mapped (the mapped ones are still unmapped), -EINVAL.
+ * not mapped (the mapped ones are still unmapped), -EINVAL, or -ENOMEM if
+ * a table for splitting a block cannot be allocated (that block is left
+ * mapped; pages of the range before it are already unmapped).
  */
 int amp_iommu_unmap(struct amp_iommu *mmu, uint64_t iova, uint64_t len);
 
@@ -67,6 +69,12 @@ int amp_iommu_translate(struct amp_iommu *mmu, uint64_t iova, uint64_t *pa,
 			unsigned *prot, uint64_t *leaf_remaining);
 
 uint64_t amp_iommu_fault_count(const struct amp_iommu *mmu);
+
+/*
+ * Testing aid: let @n more table-page allocations succeed, then make the
+ * next one fail (once) as if out of memory. A negative @n disables it.
+ */
+void amp_iommu_fail_alloc_after(struct amp_iommu *mmu, int n);
 void amp_iommu_get_stats(const struct amp_iommu *mmu,
 			 struct amp_iommu_stats *st);
 

@@ -24,10 +24,10 @@ struct ext {
 
 struct amp_ralloc {
 	uint64_t base;
-	uint64_t last;     /* last byte of the space (inclusive) */
+	uint64_t last; /* last byte of the space (inclusive) */
 	uint64_t granule;
 	uint64_t free_bytes;
-	struct ext *ext;   /* sorted by start, disjoint, never adjacent */
+	struct ext *ext; /* sorted by start, disjoint, never adjacent */
 	size_t n;
 	size_t cap;
 };
@@ -291,8 +291,8 @@ int amp_ralloc_alloc_upto(struct amp_ralloc *r, uint64_t max, uint64_t min,
 
 			if (fit_low(x, min, align, &a)) {
 				/* Bytes from a to the end, capped at max. */
-				n = x->last - a >= max - 1 ? max
-							   : x->last - a + 1;
+				n = x->last - a >= max - 1 ? max :
+							     x->last - a + 1;
 				break;
 			}
 		}

@@ -5,6 +5,11 @@
  * and scattered allocations) and for IOVA ranges of an IOMMU.
  *
  * Not thread-safe: callers lock.
+ *
+ * The free space is kept as a sorted array of extents, so any call that
+ * splits a free extent in two (an aligned allocation inside a free piece,
+ * a reservation, a free that joins no neighbour) may also fail with
+ * -ENOMEM when that array has to grow; nothing is changed then.
  */
 #ifndef AMP_MM_RALLOC_H
 #define AMP_MM_RALLOC_H
@@ -45,7 +50,10 @@ int amp_ralloc_alloc_upto(struct amp_ralloc *r, uint64_t max, uint64_t min,
 			  uint64_t align, unsigned flags, uint64_t *addr,
 			  uint64_t *got);
 
-/* Mark [addr, addr+size) used. -EBUSY if any of it is not free. */
+/*
+ * Mark [addr, addr+size) used (rounded outward to the granule). -EBUSY if
+ * any of it is not free, -EINVAL if any of it is outside the space.
+ */
 int amp_ralloc_reserve(struct amp_ralloc *r, uint64_t addr, uint64_t size);
 
 /*

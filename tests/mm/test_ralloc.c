@@ -70,20 +70,17 @@ static void test_topdown(void **state)
 	struct amp_ralloc *r = mk(0x10000, 16 * PG, PG);
 	uint64_t a;
 
-	assert_int_equal(amp_ralloc_alloc(r, PG, 0, AMP_RALLOC_TOPDOWN, &a),
-			 0);
+	assert_int_equal(amp_ralloc_alloc(r, PG, 0, AMP_RALLOC_TOPDOWN, &a), 0);
 	assert_int_equal(a, 0x1f000);
-	assert_int_equal(amp_ralloc_alloc(r, 3 * PG, 0, AMP_RALLOC_TOPDOWN,
-					  &a),
+	assert_int_equal(amp_ralloc_alloc(r, 3 * PG, 0, AMP_RALLOC_TOPDOWN, &a),
 			 0);
 	assert_int_equal(a, 0x1c000);
 	/* Bottom-up still starts at the bottom. */
 	assert_int_equal(amp_ralloc_alloc(r, PG, 0, 0, &a), 0);
 	assert_int_equal(a, 0x10000);
 	/* Top-down aligned: highest aligned address that fits. */
-	assert_int_equal(amp_ralloc_alloc(r, PG, 0x8000, AMP_RALLOC_TOPDOWN,
-					  &a),
-			 0);
+	assert_int_equal(
+		amp_ralloc_alloc(r, PG, 0x8000, AMP_RALLOC_TOPDOWN, &a), 0);
 	assert_int_equal(a, 0x18000);
 	amp_ralloc_destroy(r);
 }
@@ -108,8 +105,7 @@ static void test_alignment(void **state)
 	assert_int_equal(a, 0x25000);
 	assert_int_equal(amp_ralloc_alloc(r, PG, 0x3000, 0, &a), -EINVAL);
 	/* No 0x40000-aligned address with 0x40000 bytes in the space. */
-	assert_int_equal(amp_ralloc_alloc(r, 0x40000, 0x40000, 0, &a),
-			 -ENOSPC);
+	assert_int_equal(amp_ralloc_alloc(r, 0x40000, 0x40000, 0, &a), -ENOSPC);
 	amp_ralloc_destroy(r);
 }
 
@@ -123,9 +119,8 @@ static void test_upto(void **state)
 	assert_int_equal(amp_ralloc_reserve(r, 5 * PG, PG), 0);
 
 	/* First piece of at least 2 pages, up to 8: pages 2..4. */
-	assert_int_equal(amp_ralloc_alloc_upto(r, 8 * PG, 2 * PG, 0, 0, &a,
-					       &got),
-			 0);
+	assert_int_equal(
+		amp_ralloc_alloc_upto(r, 8 * PG, 2 * PG, 0, 0, &a, &got), 0);
 	assert_int_equal(a, 2 * PG);
 	assert_int_equal(got, 3 * PG);
 	/* min of one page takes page 0. */
@@ -155,16 +150,14 @@ static void test_upto(void **state)
 			 -ENOSPC);
 	/* got is a multiple of the granule; max < min is invalid. */
 	assert_int_equal(amp_ralloc_free(r, 6 * PG, 8 * PG), 0);
-	assert_int_equal(amp_ralloc_alloc_upto(r, 3 * PG + 5, PG, 0, 0, &a,
-					       &got),
-			 0);
+	assert_int_equal(
+		amp_ralloc_alloc_upto(r, 3 * PG + 5, PG, 0, 0, &a, &got), 0);
 	assert_int_equal(got, 3 * PG);
 	assert_int_equal(amp_ralloc_alloc_upto(r, PG, 2 * PG, 0, 0, &a, &got),
 			 -EINVAL);
 	/* Aligned: [9,14) free, 4-page alignment gives 12..13. */
-	assert_int_equal(amp_ralloc_alloc_upto(r, 8 * PG, PG, 4 * PG, 0, &a,
-					       &got),
-			 0);
+	assert_int_equal(
+		amp_ralloc_alloc_upto(r, 8 * PG, PG, 4 * PG, 0, &a, &got), 0);
 	assert_int_equal(a, 12 * PG);
 	assert_int_equal(got, 2 * PG);
 	amp_ralloc_destroy(r);
@@ -181,8 +174,7 @@ static void test_reserve(void **state)
 	assert_int_equal(amp_ralloc_reserve(r, 0x100000 + 3 * PG, 2 * PG),
 			 -EBUSY);
 	/* Outside the space. */
-	assert_int_equal(amp_ralloc_reserve(r, 0x100000 - PG, 2 * PG),
-			 -EINVAL);
+	assert_int_equal(amp_ralloc_reserve(r, 0x100000 - PG, 2 * PG), -EINVAL);
 	assert_int_equal(amp_ralloc_reserve(r, 0x100000 + 15 * PG, 2 * PG),
 			 -EINVAL);
 	/* Unaligned reservations round outward. */
@@ -276,8 +268,7 @@ static void test_top_of_space(void **state)
 	struct amp_ralloc *r = mk(0 - tb, tb, PG); /* ends at 2^64 */
 	uint64_t a, got;
 
-	assert_int_equal(amp_ralloc_alloc(r, PG, 0, AMP_RALLOC_TOPDOWN, &a),
-			 0);
+	assert_int_equal(amp_ralloc_alloc(r, PG, 0, AMP_RALLOC_TOPDOWN, &a), 0);
 	assert_int_equal(a, UINT64_MAX - PG + 1);
 	assert_int_equal(amp_ralloc_alloc(r, 1ull << 30, 1ull << 30,
 					  AMP_RALLOC_TOPDOWN, &a),
@@ -319,9 +310,8 @@ static void test_top_of_space(void **state)
 
 	r = mk(0, 0 - PG, PG);
 	assert_int_equal(amp_ralloc_largest(r), 0 - PG);
-	assert_int_equal(amp_ralloc_alloc(r, PG, 1ull << 63,
-					  AMP_RALLOC_TOPDOWN, &a),
-			 0);
+	assert_int_equal(
+		amp_ralloc_alloc(r, PG, 1ull << 63, AMP_RALLOC_TOPDOWN, &a), 0);
 	assert_int_equal(a, 1ull << 63);
 	assert_int_equal(amp_ralloc_alloc(r, (1ull << 63) + PG, 0, 0, &a),
 			 -ENOSPC);
@@ -431,7 +421,8 @@ static void m_alloc(struct amp_ralloc *r)
 {
 	uint64_t size = rnd(64) + 1, align = rnd(8) ? 0 : 1ull << rnd(8);
 	unsigned flags = rnd(2) ? AMP_RALLOC_TOPDOWN : 0;
-	uint64_t al = align < M_GRAN ? M_GRAN : align, sz = m_round(size, M_GRAN);
+	uint64_t al = align < M_GRAN ? M_GRAN : align,
+		 sz = m_round(size, M_GRAN);
 	uint64_t a, want = 0;
 	bool found = false;
 
@@ -508,9 +499,8 @@ static void m_alloc_upto(struct amp_ralloc *r)
 		n_upto_fail++;
 		return;
 	}
-	assert_int_equal(amp_ralloc_alloc_upto(r, max, min, align, flags, &a,
-					       &got),
-			 0);
+	assert_int_equal(
+		amp_ralloc_alloc_upto(r, max, min, align, flags, &a, &got), 0);
 	assert_int_equal(a, wa);
 	assert_int_equal(got, wgot);
 	m_set(a, got, 1);
