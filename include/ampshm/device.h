@@ -51,10 +51,9 @@ enum amp_bounce {
 	AMP_BOUNCE_ALWAYS,
 };
 
-/** IOMMU page sizes, for amp_dev_config::iommu_pgsizes. */
-#define AMP_PGSIZE_4K (1u << 0)
-#define AMP_PGSIZE_2M (1u << 1)
-#define AMP_PGSIZE_1G (1u << 2)
+#define AMP_PGSIZE_4K (1u << 0) /**< IOMMU may use 4 KiB pages */
+#define AMP_PGSIZE_2M (1u << 1) /**< IOMMU may use 2 MiB blocks */
+#define AMP_PGSIZE_1G (1u << 2) /**< IOMMU may use 1 GiB blocks */
 
 /** Description of a device, for amp_dev_create(). */
 struct amp_dev_config {

@@ -24,7 +24,9 @@ extern "C" {
 #define METAL_SHM_DIR_DEV_RW 3U /**< device reads and writes */
 #define METAL_SHM_NOTCACHED 1U  /**< open flag: CPU mapping not cached */
 
+/** The proposal's buffer type is ampshm's buffer. */
 #define metal_generic_shmem amp_shm
+/** The proposal's device type is ampshm's device. */
 #define metal_device amp_dev
 
 /** One entry of a scatter list in the proposal's style. */

@@ -1,0 +1,12 @@
+# Run Doxygen and fail on any warning about the public headers.
+execute_process(COMMAND ${DOXYGEN} ${DOXYFILE} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+	message(FATAL_ERROR "doxygen failed (${rc})")
+endif()
+file(READ ${LOG} warnings)
+string(REGEX MATCHALL "[^\n]*include/ampshm/[^\n]*warning:[^\n]*" api "${warnings}")
+if(api)
+	string(REPLACE ";" "\n" api "${api}")
+	message(FATAL_ERROR "undocumented public API:\n${api}")
+endif()
+message(STATUS "public API fully documented")
