@@ -39,7 +39,12 @@ struct amp_shm;
  *  @{ */
 /** Physically contiguous allocation (sysmem; CMA-like). */
 #define AMP_SHM_F_CONTIG (1u << 0)
-/** Back the buffer with 2 MiB huge pages where the platform can. */
+/**
+ * 2 MiB granularity (sysmem): the size is rounded up to 2 MiB and every
+ * physical piece is 2 MiB aligned, so an IOMMU maps it with 2 MiB blocks and
+ * the CPU mapping is advised to use transparent huge pages. (The simulated
+ * DDR itself moves to hugetlbfs with amp_sysmem_config::huge.)
+ */
 #define AMP_SHM_F_HUGE (1u << 1)
 /** CPU mapping is uncached: syncs issue no cache maintenance. */
 #define AMP_SHM_F_UNCACHED (1u << 2)

@@ -103,7 +103,10 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 	if (ret)
 		goto out;
 	p = (a->bounced ? (char *)a->bounce.va : (char *)shm->va) + offset;
-	if (a->bounced && (dir & AMP_DIR_TO_DEVICE))
+	/* Every direction seeds the device's copy (as Linux's swiotlb does):
+	 * bytes a FROM_DEVICE transfer leaves unwritten come back unchanged
+	 * instead of as stale bounce contents. */
+	if (a->bounced)
 		memcpy(p, (char *)shm->va + offset, len);
 	if (needs_maintenance(shm, a)) {
 		switch (dir) {

@@ -222,7 +222,10 @@ static int sysmem_alloc(struct amp_shm *shm, const char *subname,
 	ret = ddr_init_locked();
 	if (ret)
 		goto out;
-	size = amp_align_up(size, ddr.page_size);
+	/* Huge: whole 2 MiB pieces, so the CPU and an IOMMU can both use
+	 * 2 MiB mappings. */
+	size = amp_align_up(size, (flags & AMP_SHM_F_HUGE) ? AMP_HUGE_2M :
+							     ddr.page_size);
 	if (flags & AMP_SHM_F_CONTIG) {
 		amp_pa_t pa;
 		uint64_t align = size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0;
@@ -273,6 +276,8 @@ static int sysmem_alloc(struct amp_shm *shm, const char *subname,
 	}
 	for (size_t i = 0; i < shm->nsegs; i++)
 		shm->segs[i].va = (char *)shm->va + shm->segs[i].offset;
+	if (flags & AMP_SHM_F_HUGE)
+		amp_linux_advise_huge(shm->va, size);
 	shm->size = size;
 	shm->page_size = ddr.page_size;
 	return 0;

@@ -110,12 +110,32 @@ static void only_the_range_is_copied(void **state)
 	assert_memory_not_equal(p + 5000, "XYZ", 4);
 }
 
+static void unwritten_bytes_survive(void **state)
+{
+	struct fix *f = *state;
+	char *p = amp_shm_va(f->shm);
+
+	/* The device writes only part of a FROM_DEVICE range: the rest comes
+	 * back as the CPU left it, not as stale bounce contents. */
+	strcpy(p + 300000, "keep me");
+	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
+						 AMP_DIR_FROM_DEVICE, 299008,
+						 8192), 0);
+	assert_int_equal(amp_dev_write(f->dev, f->da + 299008, "w", 2), 0);
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
+					      AMP_DIR_FROM_DEVICE, 299008,
+					      8192), 0);
+	assert_string_equal(p + 299008, "w");
+	assert_string_equal(p + 300000, "keep me");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(missing_sync_for_device_is_stale),
 		cmocka_unit_test(missing_sync_for_cpu_is_stale),
 		cmocka_unit_test(only_the_range_is_copied),
+		cmocka_unit_test(unwritten_bytes_survive),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

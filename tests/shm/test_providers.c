@@ -87,6 +87,24 @@ static void sysmem_scattered(void **state)
 	assert_int_equal(amp_shm_close(shm), 0);
 }
 
+static void sysmem_huge(void **state)
+{
+	struct amp_shm *shm;
+	const struct amp_cpu_seg *segs;
+	size_t n;
+
+	assert_int_equal(amp_shm_open("sysmem/huge2m", 5 * MiB + 1,
+				      AMP_SHM_F_HUGE, &shm), 0);
+	assert_int_equal(amp_shm_size(shm), 6 * MiB);
+	assert_int_equal(amp_shm_cpu_sg(shm, &segs, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(segs[i].pa % (2 * MiB), 0);
+		assert_int_equal(segs[i].len % (2 * MiB), 0);
+	}
+	assert_int_equal((uintptr_t)amp_shm_va(shm) % (2 * MiB), 0);
+	assert_int_equal(amp_shm_close(shm), 0);
+}
+
 static void refcount(void **state)
 {
 	struct amp_shm *a, *b, *c;
@@ -292,6 +310,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sysmem_contig),
 		cmocka_unit_test(sysmem_scattered),
+		cmocka_unit_test(sysmem_huge),
 		cmocka_unit_test(refcount),
 		cmocka_unit_test(bad_names),
 		cmocka_unit_test(static_regions),

@@ -95,6 +95,11 @@ void amp_linux_unmap(void *va, uint64_t len)
 		munmap(va, len);
 }
 
+void amp_linux_advise_huge(void *va, uint64_t len)
+{
+	madvise(va, len, MADV_HUGEPAGE);
+}
+
 void amp_linux_discard(int fd, uint64_t off, uint64_t len)
 {
 	fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,

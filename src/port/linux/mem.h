@@ -39,6 +39,9 @@ int amp_linux_map_fd(int fd, uint64_t off, uint64_t len, void **va);
 
 void amp_linux_unmap(void *va, uint64_t len);
 
+/* Ask for transparent huge pages on a mapping (best effort). */
+void amp_linux_advise_huge(void *va, uint64_t len);
+
 /* Give @len bytes at @off of @fd back to the system (they read as 0). */
 void amp_linux_discard(int fd, uint64_t off, uint64_t len);
 
