@@ -93,9 +93,9 @@ static int user_alloc(struct amp_shm *shm, const char *subname,
 	const struct user_import *im = arg;
 	struct amp_phys_region pr = { 0 };
 	struct user_priv *u;
-	uint64_t fsize;
-	size_t pgsz;
-	bool dmabuf;
+	uint64_t fsize = 0;
+	size_t pgsz = 4096;
+	bool dmabuf = false;
 	int ret;
 
 	if (!im)
@@ -302,11 +302,11 @@ static int find_mapping(uintptr_t a, uintptr_t b, uintptr_t *start,
 int amp_shm_import_ptr(const char *name, void *ptr, size_t len,
 		       unsigned flags, struct amp_shm **shm)
 {
-	uintptr_t a = (uintptr_t)ptr, start, end;
+	uintptr_t a = (uintptr_t)ptr, start = 0, end = 0;
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	char perms[5] = "", path[256], mf[80];
 	struct user_import im;
-	uint64_t off;
+	uint64_t off = 0;
 	int fd, ret;
 
 	if (!name || !ptr || !len || !shm)
