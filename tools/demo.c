@@ -65,12 +65,14 @@ static uint64_t dsp_process(struct amp_dev *dsp, amp_da_t in, amp_da_t out,
 	return sum;
 }
 
-static struct amp_violation caught;
-static int ncaught;
+static volatile struct amp_violation caught;
+static volatile int ncaught;
 
 static void on_violation(const struct amp_violation *v)
 {
-	caught = *v;
+	caught.offset = v->offset;
+	caught.owner = v->owner;
+	caught.shm_name = v->shm_name;
 	ncaught++;
 }
 

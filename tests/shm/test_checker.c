@@ -101,11 +101,13 @@ static void env_enables_checker(void **state)
 }
 
 /* A handler that records instead of aborting lets the program go on. */
-static struct amp_violation last;
-static int nviol;
+static volatile struct amp_violation last;
+static volatile int nviol;
 static void record(const struct amp_violation *v)
 {
-	last = *v;
+	last.offset = v->offset;
+	last.owner = v->owner;
+	last.shm_name = v->shm_name;
 	nviol++;
 }
 
