@@ -24,14 +24,14 @@
 #define FRAME ((uint64_t)256 * MiB)
 #define CHUNK (4 * MiB)
 
-#define CHECK(expr)                                                         \
-	do {                                                                \
-		int _r = (expr);                                            \
-		if (_r < 0) {                                               \
+#define CHECK(expr)                                                          \
+	do {                                                                 \
+		int _r = (expr);                                             \
+		if (_r < 0) {                                                \
 			fprintf(stderr, "demo: %s failed: %d (%s)\n", #expr, \
-				_r, amp_last_error());                      \
-			exit(1);                                            \
-		}                                                           \
+				_r, amp_last_error());                       \
+			exit(1);                                             \
+		}                                                            \
 	} while (0)
 
 static double now(void)
@@ -78,12 +78,15 @@ static void on_violation(const struct amp_violation *v)
 
 int main(void)
 {
-	struct amp_dev_config dsp_cfg = { .name = "dsp", .dma_bits = 40,
+	struct amp_dev_config dsp_cfg = { .name = "dsp",
+					  .dma_bits = 40,
 					  .iommu = true };
-	struct amp_window r5_win = { .da = 0x0, .pa = 0x80000000ull,
+	struct amp_window r5_win = { .da = 0x0,
+				     .pa = 0x80000000ull,
 				     .size = 1ull << 30 };
-	struct amp_dev_config r5_cfg = { .name = "r5", .dma_bits = 32,
-					 .windows = &r5_win, .nwindows = 1 };
+	struct amp_dev_config r5_cfg = {
+		.name = "r5", .dma_bits = 32, .windows = &r5_win, .nwindows = 1
+	};
 	struct amp_dev *dsp, *r5;
 	struct amp_shm *frame;
 	const struct amp_cpu_seg *segs;
@@ -96,8 +99,10 @@ int main(void)
 	char msg[32];
 	int bad = 0;
 
-	printf("ampshm demo: %" PRIu64 " MiB frame shared with a DSP (IOMMU) and an "
-	       "R5 (32-bit carveout)\n\n", FRAME / MiB);
+	printf("ampshm demo: %" PRIu64
+	       " MiB frame shared with a DSP (IOMMU) and an "
+	       "R5 (32-bit carveout)\n\n",
+	       FRAME / MiB);
 	CHECK(amp_dev_create(&dsp_cfg, &dsp));
 	CHECK(amp_dev_create(&r5_cfg, &r5));
 
@@ -147,7 +152,8 @@ int main(void)
 	/* 6. The DSP works on the buffer through its own addresses. */
 	t0 = now();
 	dsp_sum = dsp_process(dsp, dsg[0].addr, dsg[0].addr + half, half);
-	printf("dsp     processed %" PRIu64 " MiB in place in %.0f ms, checksum %s\n",
+	printf("dsp     processed %" PRIu64
+	       " MiB in place in %.0f ms, checksum %s\n",
 	       half / MiB, (now() - t0) * 1e3,
 	       dsp_sum == cpu_sum ? "matches" : "MISMATCH");
 	bad += dsp_sum != cpu_sum;
@@ -170,7 +176,8 @@ int main(void)
 	strcpy((char *)p, "hello r5");
 	CHECK(amp_dev_read(r5, rsg[0].addr, msg, 9));
 	printf("r5      reads before the hand-over: \"%.8s\" (stale, as on a "
-	       "non-coherent core)\n", msg[0] ? msg : "");
+	       "non-coherent core)\n",
+	       msg[0] ? msg : "");
 	CHECK(amp_shm_sync_for_device(frame, r5, AMP_DIR_TO_DEVICE, 0, 64));
 	CHECK(amp_dev_read(r5, rsg[0].addr, msg, 9));
 	printf("r5      reads after sync_for_device: \"%s\"\n", msg);

@@ -37,11 +37,11 @@ struct amp_cache_ops {
 
 /** Counters of the maintenance the library asked for. */
 struct amp_cache_stats {
-	uint64_t clean_ops;   /**< number of clean calls */
+	uint64_t clean_ops; /**< number of clean calls */
 	uint64_t clean_bytes; /**< bytes cleaned */
-	uint64_t inval_ops;   /**< number of invalidate calls */
+	uint64_t inval_ops; /**< number of invalidate calls */
 	uint64_t inval_bytes; /**< bytes invalidated */
-	uint64_t flush_ops;   /**< number of clean+invalidate calls */
+	uint64_t flush_ops; /**< number of clean+invalidate calls */
 	uint64_t flush_bytes; /**< bytes cleaned+invalidated */
 };
 

@@ -32,8 +32,8 @@ struct amp_dev;
 
 /** A linear carveout window of a device's address space. */
 struct amp_window {
-	amp_da_t da;   /**< device address of the window's first byte */
-	amp_pa_t pa;   /**< physical address of the same byte */
+	amp_da_t da; /**< device address of the window's first byte */
+	amp_pa_t pa; /**< physical address of the same byte */
 	uint64_t size; /**< window size in bytes */
 };
 
@@ -57,15 +57,15 @@ enum amp_bounce {
 
 /** Description of a device, for amp_dev_create(). */
 struct amp_dev_config {
-	const char *name;        /**< name used in reports (copied) */
-	unsigned dma_bits;       /**< address width, 1..64; 0 means 64 */
+	const char *name; /**< name used in reports (copied) */
+	unsigned dma_bits; /**< address width, 1..64; 0 means 64 */
 	const struct amp_window *windows; /**< carveout windows (copied) */
-	size_t nwindows;         /**< number of windows */
-	bool iommu;              /**< device sits behind an IOMMU */
-	amp_da_t iova_base;      /**< first IOVA the IOMMU may hand out */
-	uint64_t iova_size;      /**< size of the IOVA space (0: to dma_bits) */
-	unsigned iommu_pgsizes;  /**< AMP_PGSIZE_* bitmap; 0 means 4K|2M */
-	enum amp_bounce bounce;  /**< bounce policy */
+	size_t nwindows; /**< number of windows */
+	bool iommu; /**< device sits behind an IOMMU */
+	amp_da_t iova_base; /**< first IOVA the IOMMU may hand out */
+	uint64_t iova_size; /**< size of the IOVA space (0: to dma_bits) */
+	unsigned iommu_pgsizes; /**< AMP_PGSIZE_* bitmap; 0 means 4K|2M */
+	enum amp_bounce bounce; /**< bounce policy */
 };
 
 /**

@@ -19,10 +19,10 @@
 extern "C" {
 #endif
 
-#define METAL_SHM_DIR_DEV_R 1U  /**< device reads */
-#define METAL_SHM_DIR_DEV_W 2U  /**< device writes */
+#define METAL_SHM_DIR_DEV_R 1U /**< device reads */
+#define METAL_SHM_DIR_DEV_W 2U /**< device writes */
 #define METAL_SHM_DIR_DEV_RW 3U /**< device reads and writes */
-#define METAL_SHM_NOTCACHED 1U  /**< open flag: CPU mapping not cached */
+#define METAL_SHM_NOTCACHED 1U /**< open flag: CPU mapping not cached */
 
 /** The proposal's buffer type is ampshm's buffer. */
 #define metal_generic_shmem amp_shm
@@ -31,14 +31,14 @@ extern "C" {
 
 /** One entry of a scatter list in the proposal's style. */
 struct metal_sg {
-	void *virt;     /**< CPU address (NULL in a device scatter list) */
-	uint64_t phys;  /**< physical address, or device address */
-	size_t len;     /**< length in bytes */
+	void *virt; /**< CPU address (NULL in a device scatter list) */
+	uint64_t phys; /**< physical address, or device address */
+	size_t len; /**< length in bytes */
 };
 
 /** Scatter list returned by metal_shm_attach() and metal_shmem_mmap(). */
 struct metal_scatter_list {
-	int nents;            /**< number of entries */
+	int nents; /**< number of entries */
 	struct metal_sg *sgs; /**< entries */
 };
 
@@ -78,8 +78,7 @@ void metal_shm_detach(struct metal_generic_shmem *shmem,
 
 /** @brief Hand the whole buffer to @p dev. @return 0 or -errno. */
 int metal_shm_sync_for_device(struct metal_generic_shmem *shmem,
-			      struct metal_device *dev,
-			      unsigned int direction);
+			      struct metal_device *dev, unsigned int direction);
 
 /**
  * @brief Take back every range any device owns. @return 0 or -errno.

@@ -102,8 +102,8 @@ int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_t len,
  * stack, MAP_PRIVATE|MAP_ANONYMOUS) cannot be mapped by another process:
  * it is refused with -EINVAL and amp_last_error() says what to use instead.
  */
-int amp_shm_import_ptr(const char *name, void *ptr, size_t len,
-		       unsigned flags, struct amp_shm **shm);
+int amp_shm_import_ptr(const char *name, void *ptr, size_t len, unsigned flags,
+		       struct amp_shm **shm);
 
 /**
  * @brief Drop one reference; the last one frees the buffer.
@@ -228,8 +228,8 @@ int amp_shm_offset_to_da(struct amp_shm *shm, struct amp_dev *dev,
 			 uint64_t offset, amp_da_t *da);
 
 /** @brief Offset in the buffer of device address @p da, or -ERANGE. */
-int amp_shm_da_to_offset(struct amp_shm *shm, struct amp_dev *dev,
-			 amp_da_t da, uint64_t *offset);
+int amp_shm_da_to_offset(struct amp_shm *shm, struct amp_dev *dev, amp_da_t da,
+			 uint64_t *offset);
 
 /** @brief True if @p dev sees a bounce copy of @p shm. */
 bool amp_shm_is_bounced(struct amp_shm *shm, struct amp_dev *dev);
@@ -239,11 +239,11 @@ bool amp_shm_is_bounced(struct amp_shm *shm, struct amp_dev *dev);
  */
 struct amp_violation {
 	const char *shm_name; /**< buffer */
-	uint64_t offset;      /**< offset of the faulting access */
-	const char *owner;    /**< device that owns that range, or NULL if the
+	uint64_t offset; /**< offset of the faulting access */
+	const char *owner; /**< device that owns that range, or NULL if the
 				   page is only shared with a device-owned
 				   range (page granularity) */
-	void *addr;           /**< faulting CPU address */
+	void *addr; /**< faulting CPU address */
 };
 
 /**
@@ -299,9 +299,9 @@ int amp_static_region_remove(const char *name);
  *  @{ */
 /** Configuration of the simulated system memory (DDR) on a Linux host. */
 struct amp_sysmem_config {
-	amp_pa_t pa;   /**< physical base (default 0x800000000, above 4 GiB) */
+	amp_pa_t pa; /**< physical base (default 0x800000000, above 4 GiB) */
 	uint64_t size; /**< bytes (default 4 GiB, reserved lazily) */
-	bool huge;     /**< back it with 2 MiB huge pages if possible */
+	bool huge; /**< back it with 2 MiB huge pages if possible */
 };
 
 /**

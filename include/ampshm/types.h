@@ -33,22 +33,22 @@ typedef uint64_t amp_da_t;
  * (device read = 1, device write = 2, both = 3).
  */
 enum amp_dir {
-	AMP_DIR_TO_DEVICE = 1,   /**< device reads what the CPU wrote */
+	AMP_DIR_TO_DEVICE = 1, /**< device reads what the CPU wrote */
 	AMP_DIR_FROM_DEVICE = 2, /**< device writes, the CPU reads */
-	AMP_DIR_BIDIR = 3,       /**< both */
+	AMP_DIR_BIDIR = 3, /**< both */
 };
 
 /** One segment of a scatter list in a 64-bit address space (pa or da). */
 struct amp_sg {
 	uint64_t addr; /**< first address of the segment */
-	uint64_t len;  /**< length in bytes */
+	uint64_t len; /**< length in bytes */
 };
 
 /** One segment of a buffer as the CPU sees it. */
 struct amp_cpu_seg {
-	void *va;       /**< CPU virtual address */
-	amp_pa_t pa;    /**< physical/bus address of the same bytes */
-	uint64_t len;   /**< length in bytes */
+	void *va; /**< CPU virtual address */
+	amp_pa_t pa; /**< physical/bus address of the same bytes */
+	uint64_t len; /**< length in bytes */
 	uint64_t offset; /**< offset of the segment inside the buffer */
 };
 

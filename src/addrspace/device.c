@@ -30,20 +30,25 @@ static int check_config(const struct amp_dev_config *cfg, uint64_t mask)
 
 		if (!w->size || w->da + (w->size - 1) < w->da ||
 		    w->pa + (w->size - 1) < w->pa)
-			return amp_err(-EINVAL, "dev: window %zu is empty or "
-						"wraps around 2^64", i);
+			return amp_err(-EINVAL,
+				       "dev: window %zu is empty or "
+				       "wraps around 2^64",
+				       i);
 		if (w->da + (w->size - 1) > mask)
-			return amp_err(-EINVAL, "dev: window %zu ends beyond "
-						"the device's %u-bit reach",
+			return amp_err(-EINVAL,
+				       "dev: window %zu ends beyond "
+				       "the device's %u-bit reach",
 				       i, cfg->dma_bits ? cfg->dma_bits : 64);
 		if (cfg->iommu && ((w->da | w->pa | w->size) & 0xfff))
-			return amp_err(-EINVAL, "dev: window %zu is not page "
-						"aligned (needed with an IOMMU)",
+			return amp_err(-EINVAL,
+				       "dev: window %zu is not page "
+				       "aligned (needed with an IOMMU)",
 				       i);
 		for (size_t j = 0; j < i; j++)
 			if (win_overlap(w, &cfg->windows[j]))
-				return amp_err(-EINVAL, "dev: windows %zu and "
-							"%zu overlap",
+				return amp_err(-EINVAL,
+					       "dev: windows %zu and "
+					       "%zu overlap",
 					       j, i);
 	}
 	return 0;
@@ -56,8 +61,9 @@ static int setup_iommu(struct amp_dev *d, const struct amp_dev_config *cfg)
 	int ret;
 
 	if ((base & 0xfff) || base > d->mask)
-		return amp_err(-EINVAL, "dev: IOVA base 0x%llx is unaligned "
-					"or beyond the device's reach",
+		return amp_err(-EINVAL,
+			       "dev: IOVA base 0x%llx is unaligned "
+			       "or beyond the device's reach",
 			       (unsigned long long)base);
 	if (!size)
 		size = d->mask - base + 1; /* d->mask >= base: no overflow */
@@ -116,15 +122,13 @@ int amp_dev_create(const struct amp_dev_config *cfg, struct amp_dev **dev)
 					"or an IOMMU to reach memory");
 	if (cfg->bounce > AMP_BOUNCE_ALWAYS)
 		return amp_err(-EINVAL, "dev: bad bounce policy");
-	ret = check_config(cfg, bits == 64 ? UINT64_MAX :
-					     (1ull << bits) - 1);
+	ret = check_config(cfg, bits == 64 ? UINT64_MAX : (1ull << bits) - 1);
 	if (ret)
 		return ret;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
-	snprintf(d->name, sizeof(d->name), "%s",
-		 cfg->name ? cfg->name : "dev");
+	snprintf(d->name, sizeof(d->name), "%s", cfg->name ? cfg->name : "dev");
 	d->dma_bits = bits;
 	d->mask = bits == 64 ? UINT64_MAX : (1ull << bits) - 1;
 	d->bounce = cfg->bounce;
@@ -158,8 +162,9 @@ int amp_dev_destroy(struct amp_dev *dev)
 		return -EINVAL;
 	amp_global_lock();
 	if (dev->nattach)
-		ret = amp_err(-EBUSY, "dev: '%s' still has %u buffer(s) "
-				      "attached",
+		ret = amp_err(-EBUSY,
+			      "dev: '%s' still has %u buffer(s) "
+			      "attached",
 			      dev->name, dev->nattach);
 	amp_global_unlock();
 	if (!ret)
@@ -236,8 +241,9 @@ int amp_dev_da_to_pa(struct amp_dev *dev, amp_da_t da, amp_pa_t *pa)
 	ret = translate(dev, da, false, pa, &run);
 	pthread_mutex_unlock(&dev->lock);
 	if (ret)
-		return amp_err(-EFAULT, "dev: '%s' has nothing mapped at da "
-					"0x%llx",
+		return amp_err(-EFAULT,
+			       "dev: '%s' has nothing mapped at da "
+			       "0x%llx",
 			       dev->name, (unsigned long long)da);
 	return 0;
 }
@@ -253,7 +259,8 @@ int amp_dev_pa_to_da(struct amp_dev *dev, amp_pa_t pa, amp_da_t *da)
 		return 0;
 	}
 	amp_global_lock();
-	amp_list_for_each(n, &dev->attachments) {
+	amp_list_for_each(n, &dev->attachments)
+	{
 		struct amp_attach *a =
 			amp_container_of(n, struct amp_attach, dev_node);
 		uint64_t off;
@@ -300,8 +307,9 @@ static int dev_access(struct amp_dev *d, amp_da_t da, void *buf, size_t len,
 		host = amp_phys_ptr(pa, &contig);
 		if (!host) {
 			atomic_fetch_add(&d->window_faults, 1);
-			ret = amp_err(-EFAULT, "dev: '%s' da 0x%llx -> pa "
-					       "0x%llx is not memory",
+			ret = amp_err(-EFAULT,
+				      "dev: '%s' da 0x%llx -> pa "
+				      "0x%llx is not memory",
 				      d->name, (unsigned long long)da,
 				      (unsigned long long)pa);
 			break;
@@ -328,8 +336,7 @@ int amp_dev_read(struct amp_dev *dev, amp_da_t da, void *buf, size_t len)
 	return dev_access(dev, da, buf, len, false);
 }
 
-int amp_dev_write(struct amp_dev *dev, amp_da_t da, const void *buf,
-		  size_t len)
+int amp_dev_write(struct amp_dev *dev, amp_da_t da, const void *buf, size_t len)
 {
 	return dev_access(dev, da, (void *)buf, len, true);
 }
@@ -352,8 +359,9 @@ int amp_dev_ptr(struct amp_dev *dev, amp_da_t da, size_t len, void **ptr)
 		return amp_err(-EFAULT, "dev: da 0x%llx is not memory",
 			       (unsigned long long)da);
 	if (len > run || len > contig)
-		return amp_err(-ENOTSUP, "dev: [da 0x%llx, +%zu) is not "
-					 "contiguous in host memory",
+		return amp_err(-ENOTSUP,
+			       "dev: [da 0x%llx, +%zu) is not "
+			       "contiguous in host memory",
 			       (unsigned long long)da, len);
 	*ptr = host;
 	return 0;
@@ -365,8 +373,8 @@ static int map_windows(struct amp_dev *d, const struct amp_sg *pa, size_t n,
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct amp_window *w = window_of_pa(d, pa[i].addr,
-							  pa[i].len);
+		const struct amp_window *w =
+			window_of_pa(d, pa[i].addr, pa[i].len);
 		amp_da_t da;
 
 		if (!w)
@@ -392,8 +400,9 @@ static int map_iommu(struct amp_dev *d, const struct amp_sg *pa, size_t n,
 
 	for (size_t i = 0; i < n; i++) {
 		if ((pa[i].addr | pa[i].len) & 0xfff)
-			return amp_err(-EINVAL, "dev: segment %zu is not page "
-						"aligned",
+			return amp_err(-EINVAL,
+				       "dev: segment %zu is not page "
+				       "aligned",
 				       i);
 		total += pa[i].len;
 	}
@@ -403,8 +412,9 @@ static int map_iommu(struct amp_dev *d, const struct amp_sg *pa, size_t n,
 		align = 2ull << 20;
 	if (amp_ralloc_alloc(d->iova, total, align, 0, &base) &&
 	    (!align || amp_ralloc_alloc(d->iova, total, 0, 0, &base)))
-		return amp_err(-ENOSPC, "dev: '%s' has no 0x%llx bytes of IOVA "
-					"space left",
+		return amp_err(-ENOSPC,
+			       "dev: '%s' has no 0x%llx bytes of IOVA "
+			       "space left",
 			       d->name, (unsigned long long)total);
 	/* The device may only access the buffer in the attached directions. */
 	if (dir & AMP_DIR_TO_DEVICE)

@@ -16,16 +16,16 @@ struct amp_ralloc;
 struct amp_dev {
 	char name[32];
 	unsigned dma_bits;
-	uint64_t mask;              /* highest address the device can emit */
+	uint64_t mask; /* highest address the device can emit */
 	struct amp_window *win;
 	size_t nwin;
-	struct amp_iommu *mmu;      /* NULL: windows only */
+	struct amp_iommu *mmu; /* NULL: windows only */
 	struct amp_ralloc *iova;
 	unsigned pgsizes;
 	enum amp_bounce bounce;
 	struct amp_list attachments; /* of struct amp_attach, by dev_node */
 	unsigned nattach;
-	pthread_mutex_t lock;       /* page table, IOVA space */
+	pthread_mutex_t lock; /* page table, IOVA space */
 	_Atomic uint64_t window_faults;
 };
 

@@ -13,12 +13,12 @@
 #include "core/shm_internal.h"
 #include "port/linux/mem.h"
 
-struct amp_attach *amp_shm_find_attach(struct amp_shm *shm,
-				       struct amp_dev *dev)
+struct amp_attach *amp_shm_find_attach(struct amp_shm *shm, struct amp_dev *dev)
 {
 	struct amp_list *n;
 
-	amp_list_for_each(n, &shm->attachments) {
+	amp_list_for_each(n, &shm->attachments)
+	{
 		struct amp_attach *a =
 			amp_container_of(n, struct amp_attach, shm_node);
 
@@ -70,8 +70,9 @@ static int bounce_setup(struct amp_attach *a)
 		}
 	}
 	if (ret)
-		return amp_err(-ERANGE, "attach: no memory '%s' can reach for a "
-					"0x%llx-byte bounce buffer",
+		return amp_err(-ERANGE,
+			       "attach: no memory '%s' can reach for a "
+			       "0x%llx-byte bounce buffer",
 			       a->dev->name, (unsigned long long)size);
 	a->bounced = true;
 	return 0;
@@ -101,9 +102,10 @@ static int map_for_device(struct amp_attach *a)
 	if (ret != -ERANGE)
 		return ret;
 	if (dev->bounce == AMP_BOUNCE_NEVER)
-		return amp_err(-ERANGE, "attach: '%s' cannot reach '%s' (no "
-					"window covers it within %u address "
-					"bits) and bouncing is disabled",
+		return amp_err(-ERANGE,
+			       "attach: '%s' cannot reach '%s' (no "
+			       "window covers it within %u address "
+			       "bits) and bouncing is disabled",
 			       dev->name, a->shm->name, dev->dma_bits);
 	return bounce_setup(a);
 }
@@ -121,8 +123,9 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 		return amp_err(-EINVAL, "attach: bad direction %d", (int)dir);
 	amp_global_lock();
 	if (amp_shm_find_attach(shm, dev)) {
-		ret = amp_err(-EALREADY, "attach: '%s' is already attached to "
-					 "'%s'",
+		ret = amp_err(-EALREADY,
+			      "attach: '%s' is already attached to "
+			      "'%s'",
 			      shm->name, dev->name);
 		goto out;
 	}
@@ -184,12 +187,12 @@ int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev)
 		ret = amp_err(-ENOTCONN, "detach: '%s' is not attached to '%s'",
 			      shm->name, dev->name);
 	} else if (a->owned.n) {
-		ret = amp_err(-EBUSY, "detach: '%s' still owns [0x%llx, 0x%llx)"
-				      " of '%s': sync it for the CPU first",
+		ret = amp_err(-EBUSY,
+			      "detach: '%s' still owns [0x%llx, 0x%llx)"
+			      " of '%s': sync it for the CPU first",
 			      dev->name,
 			      (unsigned long long)a->owned.r[0].start,
-			      (unsigned long long)a->owned.r[0].end,
-			      shm->name);
+			      (unsigned long long)a->owned.r[0].end, shm->name);
 	} else {
 		amp_list_del(&a->shm_node);
 		shm->nattach--;
@@ -263,8 +266,8 @@ int amp_shm_offset_to_da(struct amp_shm *shm, struct amp_dev *dev,
 	return ret;
 }
 
-int amp_shm_da_to_offset(struct amp_shm *shm, struct amp_dev *dev,
-			 amp_da_t da, uint64_t *offset)
+int amp_shm_da_to_offset(struct amp_shm *shm, struct amp_dev *dev, amp_da_t da,
+			 uint64_t *offset)
 {
 	struct amp_attach *a;
 	int ret = -ERANGE;

@@ -89,7 +89,8 @@ static const char *owner_of(struct amp_shm *shm, uint64_t off)
 {
 	struct amp_list *n;
 
-	amp_list_for_each(n, &shm->attachments) {
+	amp_list_for_each(n, &shm->attachments)
+	{
 		struct amp_attach *a =
 			amp_container_of(n, struct amp_attach, shm_node);
 
@@ -215,7 +216,8 @@ static uint64_t next_busy(struct amp_shm *shm, uint64_t pos, uint64_t end,
 	struct amp_list *n;
 
 	*busy_end = end;
-	amp_list_for_each(n, &shm->attachments) {
+	amp_list_for_each(n, &shm->attachments)
+	{
 		struct amp_attach *a =
 			amp_container_of(n, struct amp_attach, shm_node);
 		size_t i = amp_rangeset_lower(&a->owned, pos);
@@ -243,10 +245,9 @@ int amp_checker_unprotect(struct amp_shm *shm, uint64_t off, uint64_t len)
 	for (pos = p0; pos < p1;) {
 		uint64_t busy_end, busy = next_busy(shm, pos, p1, &busy_end);
 
-		if (busy > pos &&
-		    mprotect((char *)shm->va + pos,
-			     (busy < p1 ? busy : p1) - pos,
-			     PROT_READ | PROT_WRITE))
+		if (busy > pos && mprotect((char *)shm->va + pos,
+					   (busy < p1 ? busy : p1) - pos,
+					   PROT_READ | PROT_WRITE))
 			return amp_err(-errno, "checker: mprotect failed");
 		if (busy >= p1)
 			break;

@@ -9,15 +9,17 @@ struct amp_list {
 	struct amp_list *prev, *next;
 };
 
-#define AMP_LIST_INIT(l) { &(l), &(l) }
+#define AMP_LIST_INIT(l)   \
+	{                  \
+		&(l), &(l) \
+	}
 
 static inline void amp_list_init(struct amp_list *l)
 {
 	l->prev = l->next = l;
 }
 
-static inline void amp_list_add_tail(struct amp_list *head,
-				     struct amp_list *n)
+static inline void amp_list_add_tail(struct amp_list *head, struct amp_list *n)
 {
 	n->prev = head->prev;
 	n->next = head;
@@ -38,7 +40,7 @@ static inline int amp_list_empty(const struct amp_list *l)
 }
 
 #define amp_container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 #define amp_list_for_each(pos, head) \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)

@@ -117,7 +117,8 @@ int metal_shm_sync_for_cpu(struct metal_generic_shmem *shmem,
 		struct amp_range r = { 0 };
 
 		pthread_mutex_lock(&shmem->lock);
-		amp_list_for_each(n, &shmem->attachments) {
+		amp_list_for_each(n, &shmem->attachments)
+		{
 			struct amp_attach *a = amp_container_of(
 				n, struct amp_attach, shm_node);
 

@@ -15,10 +15,10 @@
 struct amp_phys_region {
 	amp_pa_t pa;
 	uint64_t size;
-	void *map;       /* host mapping of the whole range (device view) */
-	int fd;          /* file holding it, or -1 */
+	void *map; /* host mapping of the whole range (device view) */
+	int fd; /* file holding it, or -1 */
 	uint64_t fd_off; /* offset of pa in fd */
-	char what[40];   /* for reports */
+	char what[40]; /* for reports */
 };
 
 /* -EEXIST if [pa, pa+size) overlaps a registered range. */

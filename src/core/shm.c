@@ -34,7 +34,8 @@ static struct amp_shm *find_shm(const char *name)
 {
 	struct amp_list *n;
 
-	amp_list_for_each(n, &registry) {
+	amp_list_for_each(n, &registry)
+	{
 		struct amp_shm *s = amp_container_of(n, struct amp_shm, node);
 
 		if (!strcmp(s->name, name))
@@ -68,13 +69,15 @@ static int check_reopen(struct amp_shm *s, uint64_t size, unsigned flags)
 		return amp_err(-EEXIST, "shm: '%s' is already allocated",
 			       s->name);
 	if (size > s->size)
-		return amp_err(-EINVAL, "shm: '%s' is 0x%llx bytes, 0x%llx "
-					"asked",
+		return amp_err(-EINVAL,
+			       "shm: '%s' is 0x%llx bytes, 0x%llx "
+			       "asked",
 			       s->name, (unsigned long long)s->size,
 			       (unsigned long long)size);
 	if ((flags & AMP_SHM_F_CONTIG) && s->nsegs > 1)
-		return amp_err(-EINVAL, "shm: '%s' exists and is not "
-					"physically contiguous",
+		return amp_err(-EINVAL,
+			       "shm: '%s' exists and is not "
+			       "physically contiguous",
 			       s->name);
 	return 0;
 }
@@ -166,8 +169,9 @@ int amp_shm_open(const char *name, size_t size, unsigned flags,
 			return amp_shm_open_with(p, slash + 1, size, flags,
 						 NULL, shm);
 	}
-	return amp_err(-ENOENT, "shm: no provider '%.*s' (static, sysmem, "
-				"user)",
+	return amp_err(-ENOENT,
+		       "shm: no provider '%.*s' (static, sysmem, "
+		       "user)",
 		       (int)(slash - name), name);
 }
 
@@ -183,8 +187,9 @@ int amp_shm_close(struct amp_shm *shm)
 		goto out;
 	}
 	if (shm->nattach) {
-		ret = amp_err(-EBUSY, "shm: '%s' is still attached to %u "
-				      "device(s): detach it first",
+		ret = amp_err(-EBUSY,
+			      "shm: '%s' is still attached to %u "
+			      "device(s): detach it first",
 			      shm->name, shm->nattach);
 		goto out;
 	}
@@ -236,8 +241,7 @@ int amp_shm_cpu_sg(const struct amp_shm *shm, const struct amp_cpu_seg **segs,
 }
 
 /* Segment holding buffer offset @off (binary search). */
-static const struct amp_cpu_seg *seg_of(const struct amp_shm *shm,
-					uint64_t off)
+static const struct amp_cpu_seg *seg_of(const struct amp_shm *shm, uint64_t off)
 {
 	size_t lo = 0, hi = shm->nsegs;
 
@@ -261,8 +265,9 @@ int amp_shm_offset_to_pa(const struct amp_shm *shm, uint64_t offset,
 	const struct amp_cpu_seg *s = seg_of(shm, offset);
 
 	if (!s)
-		return amp_err(-ERANGE, "shm: offset 0x%llx is past the end "
-					"of '%s'",
+		return amp_err(-ERANGE,
+			       "shm: offset 0x%llx is past the end "
+			       "of '%s'",
 			       (unsigned long long)offset, shm->name);
 	*pa = s->pa + (offset - s->offset);
 	if (contig)

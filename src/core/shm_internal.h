@@ -55,34 +55,34 @@ struct amp_attach {
 	struct amp_shm *shm;
 	struct amp_dev *dev;
 	enum amp_dir dir;
-	struct amp_sg *da_sg;     /* device view */
-	uint64_t *da_off;         /* buffer offset of each da_sg entry */
+	struct amp_sg *da_sg; /* device view */
+	uint64_t *da_off; /* buffer offset of each da_sg entry */
 	size_t nda;
-	amp_da_t iova;            /* IOMMU mapping, if any */
+	amp_da_t iova; /* IOMMU mapping, if any */
 	uint64_t iova_len;
 	bool bounced;
 	struct amp_bounce_buf bounce;
 	struct amp_rangeset owned; /* ranges the device owns, with dir */
-	void *compat_sg;           /* libmetal-compat scatter list, lazily */
+	void *compat_sg; /* libmetal-compat scatter list, lazily */
 };
 
 struct amp_shm {
-	struct amp_list node;     /* in the global registry */
+	struct amp_list node; /* in the global registry */
 	char name[96];
 	const struct amp_provider *provider;
 	unsigned flags;
 	unsigned refs;
 	uint64_t size;
 	void *va;
-	size_t page_size;         /* CPU mapping granule (checker) */
+	size_t page_size; /* CPU mapping granule (checker) */
 	struct amp_cpu_seg *segs; /* by offset; physically contiguous each */
 	size_t nsegs;
 	struct amp_cpu_seg **by_pa; /* segs sorted by pa */
 	struct amp_list attachments;
 	unsigned nattach;
-	bool checked;             /* ownership checker on */
-	pthread_mutex_t lock;     /* syncs and ownership */
-	void *priv;               /* provider state */
+	bool checked; /* ownership checker on */
+	pthread_mutex_t lock; /* syncs and ownership */
+	void *priv; /* provider state */
 };
 
 /* Global lock for the registry, attach/detach and device lists. */

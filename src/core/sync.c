@@ -25,16 +25,17 @@ static int sync_check(struct amp_shm *shm, struct amp_dev *dev,
 	if (!a)
 		return amp_err(-ENOTCONN, "%s: '%s' is not attached to '%s'",
 			       what, shm->name, dev->name);
-	if (dir < AMP_DIR_TO_DEVICE || dir > AMP_DIR_BIDIR ||
-	    (dir & ~a->dir))
-		return amp_err(-EINVAL, "%s: direction %d is not within the "
-					"attachment's direction %d",
+	if (dir < AMP_DIR_TO_DEVICE || dir > AMP_DIR_BIDIR || (dir & ~a->dir))
+		return amp_err(-EINVAL,
+			       "%s: direction %d is not within the "
+			       "attachment's direction %d",
 			       what, (int)dir, (int)a->dir);
 	if (!*len && off < shm->size)
 		*len = shm->size - off;
 	if (!*len || !amp_range_ok(off, *len, shm->size))
-		return amp_err(-ERANGE, "%s: [0x%llx, +0x%llx) is not inside "
-					"'%s' (0x%llx bytes)",
+		return amp_err(-ERANGE,
+			       "%s: [0x%llx, +0x%llx) is not inside "
+			       "'%s' (0x%llx bytes)",
 			       what, (unsigned long long)off,
 			       (unsigned long long)*len, shm->name,
 			       (unsigned long long)shm->size);
@@ -46,7 +47,8 @@ static bool device_owns_any(struct amp_shm *shm)
 {
 	struct amp_list *n;
 
-	amp_list_for_each(n, &shm->attachments) {
+	amp_list_for_each(n, &shm->attachments)
+	{
 		struct amp_attach *a =
 			amp_container_of(n, struct amp_attach, shm_node);
 
@@ -89,11 +91,12 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 	if (ret)
 		goto out;
 	if (amp_rangeset_overlaps(&a->owned, offset, offset + len)) {
-		const struct amp_range *r = &a->owned.r[amp_rangeset_lower(
-			&a->owned, offset)];
+		const struct amp_range *r =
+			&a->owned.r[amp_rangeset_lower(&a->owned, offset)];
 
-		ret = amp_err(-EBUSY, "sync_for_device: '%s' already owns "
-				      "[0x%llx, 0x%llx) of '%s'",
+		ret = amp_err(-EBUSY,
+			      "sync_for_device: '%s' already owns "
+			      "[0x%llx, 0x%llx) of '%s'",
 			      dev->name, (unsigned long long)r->start,
 			      (unsigned long long)r->end, shm->name);
 		goto out;
@@ -149,15 +152,17 @@ int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 		goto out;
 	ret = amp_rangeset_covered(&a->owned, offset, offset + len, dir);
 	if (ret == -EPERM) {
-		amp_err(ret, "sync_for_cpu: part of [0x%llx, +0x%llx) of '%s' "
-			     "is not owned by '%s'",
+		amp_err(ret,
+			"sync_for_cpu: part of [0x%llx, +0x%llx) of '%s' "
+			"is not owned by '%s'",
 			(unsigned long long)offset, (unsigned long long)len,
 			shm->name, dev->name);
 		goto out;
 	}
 	if (ret) {
-		amp_err(ret, "sync_for_cpu: [0x%llx, +0x%llx) of '%s' was "
-			     "handed to '%s' with another direction",
+		amp_err(ret,
+			"sync_for_cpu: [0x%llx, +0x%llx) of '%s' was "
+			"handed to '%s' with another direction",
 			(unsigned long long)offset, (unsigned long long)len,
 			shm->name, dev->name);
 		goto out;

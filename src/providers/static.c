@@ -41,7 +41,8 @@ static struct static_region *find_region(const char *name)
 {
 	struct amp_list *n;
 
-	amp_list_for_each(n, &regions) {
+	amp_list_for_each(n, &regions)
+	{
 		struct static_region *r =
 			amp_container_of(n, struct static_region, node);
 
@@ -51,8 +52,7 @@ static struct static_region *find_region(const char *name)
 	return NULL;
 }
 
-static int open_backing(struct static_region *r, const char *path,
-			uint64_t off)
+static int open_backing(struct static_region *r, const char *path, uint64_t off)
 {
 	struct stat st;
 
@@ -63,14 +63,17 @@ static int open_backing(struct static_region *r, const char *path,
 	}
 	r->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (r->fd < 0)
-		return amp_err(-errno, "static: cannot open '%s' for region "
-				       "'%s'", path, r->name);
+		return amp_err(-errno,
+			       "static: cannot open '%s' for region "
+			       "'%s'",
+			       path, r->name);
 	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (off > (uint64_t)st.st_size ||
 	     r->size > (uint64_t)st.st_size - off)) {
 		close(r->fd);
-		return amp_err(-EINVAL, "static: '%s' is %lld bytes, too small "
-					"for region '%s' at offset 0x%llx",
+		return amp_err(-EINVAL,
+			       "static: '%s' is %lld bytes, too small "
+			       "for region '%s' at offset 0x%llx",
 			       path, (long long)st.st_size, r->name,
 			       (unsigned long long)off);
 	}
@@ -91,14 +94,16 @@ static int region_add_locked(const char *name, amp_pa_t pa, uint64_t size,
 		return amp_err(-EINVAL, "static: bad region name");
 	if (!size || (size & 0xfff) || (pa & 0xfff) || (off & 0xfff) ||
 	    pa + (size - 1) < pa)
-		return amp_err(-EINVAL, "static: region '%s' must be page "
-					"aligned, non-empty and below 2^64",
+		return amp_err(-EINVAL,
+			       "static: region '%s' must be page "
+			       "aligned, non-empty and below 2^64",
 			       name);
 	if (find_region(name))
 		return amp_err(-EEXIST, "static: region '%s' exists", name);
 	if (amp_phys_overlaps(pa, size))
-		return amp_err(-EEXIST, "static: region '%s' [0x%llx, +0x%llx) "
-					"overlaps registered memory",
+		return amp_err(-EEXIST,
+			       "static: region '%s' [0x%llx, +0x%llx) "
+			       "overlaps registered memory",
 			       name, (unsigned long long)pa,
 			       (unsigned long long)size);
 	r = calloc(1, sizeof(*r));
@@ -213,8 +218,9 @@ static int parse_line(char *line, unsigned lineno, const char *path)
 	if (!n)
 		return 0;
 	if (n < 3 || parse_u64(tok[1], &pa) || parse_u64(tok[2], &size))
-		return amp_err(-EINVAL, "%s:%u: expected 'name pa size "
-					"[uncached] [file=PATH [offset=N]]'",
+		return amp_err(-EINVAL,
+			       "%s:%u: expected 'name pa size "
+			       "[uncached] [file=PATH [offset=N]]'",
 			       path, lineno);
 	for (int i = 3; i < n; i++) {
 		if (!strcmp(tok[i], "uncached"))
@@ -266,21 +272,23 @@ int amp_static_load_config(const char *path)
 	return ret < 0 ? ret : count;
 }
 
-static int static_alloc(struct amp_shm *shm, const char *subname,
-			uint64_t size, unsigned flags, const void *arg)
+static int static_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
+			unsigned flags, const void *arg)
 {
 	struct static_region *r = find_region(subname);
 	struct amp_map_piece p;
 	int ret;
 
 	if (!r)
-		return amp_err(-ENOENT, "static: no region '%s' (register it "
-					"with amp_static_region_add() or a "
-					"config file)",
+		return amp_err(-ENOENT,
+			       "static: no region '%s' (register it "
+			       "with amp_static_region_add() or a "
+			       "config file)",
 			       subname);
 	if (size > r->size)
-		return amp_err(-EINVAL, "static: region '%s' is 0x%llx bytes, "
-					"0x%llx asked",
+		return amp_err(-EINVAL,
+			       "static: region '%s' is 0x%llx bytes, "
+			       "0x%llx asked",
 			       subname, (unsigned long long)r->size,
 			       (unsigned long long)size);
 	size = size ? amp_align_up(size, r->page_size) : r->size;

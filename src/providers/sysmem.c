@@ -71,7 +71,8 @@ static int ddr_init_locked(void)
 	snprintf(r.what, sizeof(r.what), "sysmem");
 	ret = amp_phys_add(&r);
 	if (ret) {
-		amp_err(ret, "sysmem: [0x%llx, +0x%llx) overlaps another region",
+		amp_err(ret,
+			"sysmem: [0x%llx, +0x%llx) overlaps another region",
 			(unsigned long long)r.pa, (unsigned long long)r.size);
 		goto err_ra;
 	}
@@ -124,12 +125,13 @@ int amp_sysmem_alloc_contig(uint64_t size, uint64_t align, unsigned how,
 	pthread_mutex_lock(&ddr.lock);
 	ret = ddr_init_locked();
 	if (!ret) {
-		ret = amp_ralloc_alloc(ddr.ra, size, align,
-				       (how & AMP_SYSMEM_LOW) ?
-					       0 : AMP_RALLOC_TOPDOWN, pa);
+		ret = amp_ralloc_alloc(
+			ddr.ra, size, align,
+			(how & AMP_SYSMEM_LOW) ? 0 : AMP_RALLOC_TOPDOWN, pa);
 		if (ret)
-			amp_err(-ENOMEM, "sysmem: no contiguous 0x%llx bytes "
-					 "free (largest piece 0x%llx)",
+			amp_err(-ENOMEM,
+				"sysmem: no contiguous 0x%llx bytes "
+				"free (largest piece 0x%llx)",
 				(unsigned long long)size,
 				(unsigned long long)amp_ralloc_largest(ddr.ra));
 	}
@@ -181,19 +183,21 @@ static int alloc_scattered(struct amp_shm *shm, uint64_t size)
 						    0, AMP_RALLOC_TOPDOWN, &pa,
 						    &got);
 		if (ret)
-			return amp_err(-ENOMEM, "sysmem: out of memory "
-						"(0x%llx of 0x%llx bytes found)",
+			return amp_err(-ENOMEM,
+				       "sysmem: out of memory "
+				       "(0x%llx of 0x%llx bytes found)",
 				       (unsigned long long)done,
 				       (unsigned long long)size);
 		if (shm->nsegs &&
-		    shm->segs[shm->nsegs - 1].pa + shm->segs[shm->nsegs - 1].len
-			    == pa) {
+		    shm->segs[shm->nsegs - 1].pa +
+				    shm->segs[shm->nsegs - 1].len ==
+			    pa) {
 			shm->segs[shm->nsegs - 1].len += got;
 		} else {
 			if (shm->nsegs == cap) {
 				size_t ncap = cap ? cap * 2 : 16;
-				struct amp_cpu_seg *s = realloc(
-					shm->segs, ncap * sizeof(*s));
+				struct amp_cpu_seg *s =
+					realloc(shm->segs, ncap * sizeof(*s));
 
 				if (!s) {
 					amp_ralloc_free(ddr.ra, pa, got);
@@ -203,15 +207,16 @@ static int alloc_scattered(struct amp_shm *shm, uint64_t size)
 				cap = ncap;
 			}
 			shm->segs[shm->nsegs++] = (struct amp_cpu_seg){
-				.pa = pa, .len = got, .offset = done };
+				.pa = pa, .len = got, .offset = done
+			};
 		}
 		done += got;
 	}
 	return 0;
 }
 
-static int sysmem_alloc(struct amp_shm *shm, const char *subname,
-			uint64_t size, unsigned flags, const void *arg)
+static int sysmem_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
+			unsigned flags, const void *arg)
 {
 	struct amp_map_piece *pieces;
 	int ret;
@@ -233,11 +238,12 @@ static int sysmem_alloc(struct amp_shm *shm, const char *subname,
 		ret = amp_ralloc_alloc(ddr.ra, size, align, AMP_RALLOC_TOPDOWN,
 				       &pa);
 		if (ret) {
-			ret = amp_err(-ENOMEM, "sysmem: no contiguous 0x%llx "
-					       "bytes free (largest 0x%llx)",
-				      (unsigned long long)size,
-				      (unsigned long long)amp_ralloc_largest(
-					      ddr.ra));
+			ret = amp_err(
+				-ENOMEM,
+				"sysmem: no contiguous 0x%llx "
+				"bytes free (largest 0x%llx)",
+				(unsigned long long)size,
+				(unsigned long long)amp_ralloc_largest(ddr.ra));
 			goto out;
 		}
 		shm->segs = calloc(1, sizeof(*shm->segs));
@@ -265,14 +271,16 @@ static int sysmem_alloc(struct amp_shm *shm, const char *subname,
 	}
 	for (size_t i = 0; i < shm->nsegs; i++)
 		pieces[i] = (struct amp_map_piece){
-			ddr.fd, shm->segs[i].pa - ddr.cfg.pa, shm->segs[i].len };
+			ddr.fd, shm->segs[i].pa - ddr.cfg.pa, shm->segs[i].len
+		};
 	ret = amp_linux_map_pieces(pieces, shm->nsegs, size,
 				   size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0,
 				   &shm->va);
 	free(pieces);
 	if (ret) {
 		free_segs(shm);
-		return amp_err(ret, "sysmem: cannot map the buffer for the CPU");
+		return amp_err(ret,
+			       "sysmem: cannot map the buffer for the CPU");
 	}
 	for (size_t i = 0; i < shm->nsegs; i++)
 		shm->segs[i].va = (char *)shm->va + shm->segs[i].offset;

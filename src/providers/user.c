@@ -81,14 +81,15 @@ static int check_fd(int fd, bool *dmabuf, uint64_t *fsize, size_t *pgsz)
 		*fsize = (uint64_t)end;
 		return 0;
 	}
-	return amp_err(-EINVAL, "user: fd %d is not shareable memory (a pipe, "
-				"socket or device): import a memfd, a tmpfs or "
-				"hugetlbfs file, or a dma-buf",
+	return amp_err(-EINVAL,
+		       "user: fd %d is not shareable memory (a pipe, "
+		       "socket or device): import a memfd, a tmpfs or "
+		       "hugetlbfs file, or a dma-buf",
 		       fd);
 }
 
-static int user_alloc(struct amp_shm *shm, const char *subname,
-		      uint64_t size, unsigned flags, const void *arg)
+static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
+		      unsigned flags, const void *arg)
 {
 	const struct user_import *im = arg;
 	struct amp_phys_region pr = { 0 };
@@ -99,9 +100,10 @@ static int user_alloc(struct amp_shm *shm, const char *subname,
 	int ret;
 
 	if (!im)
-		return amp_err(-ENOENT, "user: '%s' is not imported; user "
-					"buffers are created by "
-					"amp_shm_import_fd()",
+		return amp_err(-ENOENT,
+			       "user: '%s' is not imported; user "
+			       "buffers are created by "
+			       "amp_shm_import_fd()",
 			       subname);
 	ret = check_fd(im->fd, &dmabuf, &fsize, &pgsz);
 	if (ret)
@@ -109,15 +111,17 @@ static int user_alloc(struct amp_shm *shm, const char *subname,
 	if (!im->len)
 		return amp_err(-EINVAL, "user: empty import");
 	if (im->offset & (pgsz - 1))
-		return amp_err(-EINVAL, "user: offset 0x%" PRIx64 " is not "
-					"aligned to the fd's page size (%zu)",
+		return amp_err(-EINVAL,
+			       "user: offset 0x%" PRIx64 " is not "
+			       "aligned to the fd's page size (%zu)",
 			       im->offset, pgsz);
 	size = amp_align_up(im->len, pgsz);
 	if (im->offset > fsize || size > fsize - im->offset)
-		return amp_err(-EINVAL, "user: [0x%" PRIx64 ", +0x%" PRIx64
-					") is beyond the end of the file "
-					"(0x%" PRIx64 " bytes): grow it with "
-					"ftruncate() first",
+		return amp_err(-EINVAL,
+			       "user: [0x%" PRIx64 ", +0x%" PRIx64
+			       ") is beyond the end of the file "
+			       "(0x%" PRIx64 " bytes): grow it with "
+			       "ftruncate() first",
 			       im->offset, size, fsize);
 	if (!aperture) {
 		ret = amp_ralloc_create(USER_APERTURE_PA, USER_APERTURE_SIZE,
@@ -136,7 +140,8 @@ static int user_alloc(struct amp_shm *shm, const char *subname,
 		goto err_free;
 	}
 	ret = amp_ralloc_alloc(aperture, size,
-			       size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0, 0, &u->pa);
+			       size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0, 0,
+			       &u->pa);
 	if (ret) {
 		ret = amp_err(-ENOSPC, "user: import aperture full");
 		goto err_fd;
@@ -299,8 +304,8 @@ static int find_mapping(uintptr_t a, uintptr_t b, uintptr_t *start,
 	return ret;
 }
 
-int amp_shm_import_ptr(const char *name, void *ptr, size_t len,
-		       unsigned flags, struct amp_shm **shm)
+int amp_shm_import_ptr(const char *name, void *ptr, size_t len, unsigned flags,
+		       struct amp_shm **shm)
 {
 	uintptr_t a = (uintptr_t)ptr, start = 0, end = 0;
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
@@ -319,8 +324,9 @@ int amp_shm_import_ptr(const char *name, void *ptr, size_t len,
 	if (ret == -ENOENT)
 		return amp_err(-EFAULT, "user: %p is not mapped", ptr);
 	if (ret == -E2BIG)
-		return amp_err(-EINVAL, "user: [%p, +%zu) spans several "
-					"mappings; import each one",
+		return amp_err(-EINVAL,
+			       "user: [%p, +%zu) spans several "
+			       "mappings; import each one",
 			       ptr, len);
 	if (ret)
 		return ret;
@@ -336,9 +342,10 @@ int amp_shm_import_ptr(const char *name, void *ptr, size_t len,
 		 (unsigned long)start, (unsigned long)end);
 	fd = open(mf, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return amp_err(-errno, "user: cannot reopen the file behind %p "
-				       "(%s): pass its fd to "
-				       "amp_shm_import_fd()",
+		return amp_err(-errno,
+			       "user: cannot reopen the file behind %p "
+			       "(%s): pass its fd to "
+			       "amp_shm_import_fd()",
 			       ptr, path);
 	im = (struct user_import){ fd, off + (a - start), len, ptr };
 	ret = amp_shm_open_with(&amp_provider_user, subname_of(name), len,

@@ -23,9 +23,11 @@
 
 static void carveout_contig(void **state)
 {
-	struct amp_window w = { .da = 0x10000000ull, .pa = DDR_PA,
+	struct amp_window w = { .da = 0x10000000ull,
+				.pa = DDR_PA,
 				.size = DDR_SIZE };
-	struct amp_dev_config cfg = { .name = "r5", .windows = &w,
+	struct amp_dev_config cfg = { .name = "r5",
+				      .windows = &w,
 				      .nwindows = 1 };
 	struct amp_dev *dev;
 	struct amp_shm *shm;
@@ -38,10 +40,9 @@ static void carveout_contig(void **state)
 	uint64_t off;
 
 	assert_int_equal(amp_dev_create(&cfg, &dev), 0);
-	assert_int_equal(amp_shm_open("sysmem/cv", 4 * MiB, AMP_SHM_F_CONTIG,
-				      &shm), 0);
-	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &nsg),
-			 0);
+	assert_int_equal(
+		amp_shm_open("sysmem/cv", 4 * MiB, AMP_SHM_F_CONTIG, &shm), 0);
+	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &nsg), 0);
 	amp_shm_cpu_sg(shm, &segs, &n);
 	assert_int_equal(nsg, 1);
 	/* Linear map: da = window.da + (pa - window.pa). */
@@ -60,8 +61,7 @@ static void carveout_contig(void **state)
 	assert_int_equal(pa, segs[0].pa + 100);
 	assert_int_equal(amp_dev_pa_to_da(dev, pa, &da), 0);
 	assert_int_equal(da, sg[0].addr + 100);
-	assert_int_equal(amp_shm_offset_to_da(shm, dev, 4 * MiB, &da),
-			 -ERANGE);
+	assert_int_equal(amp_shm_offset_to_da(shm, dev, 4 * MiB, &da), -ERANGE);
 
 	/* The device really sees the CPU's bytes and vice versa. */
 	strcpy(amp_shm_va(shm), "cpu wrote this");
@@ -84,9 +84,11 @@ static void carveout_contig(void **state)
 
 static void carveout_scattered(void **state)
 {
-	struct amp_window w = { .da = 0x200000000ull, .pa = DDR_PA,
+	struct amp_window w = { .da = 0x200000000ull,
+				.pa = DDR_PA,
 				.size = DDR_SIZE };
-	struct amp_dev_config cfg = { .name = "dsp", .windows = &w,
+	struct amp_dev_config cfg = { .name = "dsp",
+				      .windows = &w,
 				      .nwindows = 1 };
 	struct amp_dev *dev;
 	struct amp_shm *shm;
@@ -96,8 +98,8 @@ static void carveout_scattered(void **state)
 
 	assert_int_equal(amp_dev_create(&cfg, &dev), 0);
 	assert_int_equal(amp_shm_open("sysmem/cs", 6 * MiB, 0, &shm), 0);
-	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_TO_DEVICE, &sg,
-					&nsg), 0);
+	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_TO_DEVICE, &sg, &nsg),
+			 0);
 	amp_shm_cpu_sg(shm, &segs, &n);
 	/* Without an IOMMU the device sees the physical scatter. */
 	assert_int_equal(nsg, n);
@@ -113,7 +115,8 @@ static void carveout_scattered(void **state)
 
 static void iommu_scattered_contiguous(void **state)
 {
-	struct amp_dev_config cfg = { .name = "npu", .dma_bits = 40,
+	struct amp_dev_config cfg = { .name = "npu",
+				      .dma_bits = 40,
 				      .iommu = true };
 	struct amp_dev *dev;
 	struct amp_shm *shm;
@@ -127,8 +130,7 @@ static void iommu_scattered_contiguous(void **state)
 	assert_int_equal(amp_shm_open("sysmem/io", 10 * MiB, 0, &shm), 0);
 	amp_shm_cpu_sg(shm, &segs, &n);
 	assert_true(n > 1);
-	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &nsg),
-			 0);
+	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &nsg), 0);
 	/* Scattered pages, one contiguous device range. */
 	assert_int_equal(nsg, 1);
 	assert_int_equal(sg[0].len, 10 * MiB);
@@ -147,8 +149,8 @@ static void iommu_scattered_contiguous(void **state)
 		amp_da_t da;
 		amp_pa_t pa;
 
-		assert_int_equal(amp_shm_offset_to_da(shm, dev, segs[i].offset,
-						      &da), 0);
+		assert_int_equal(
+			amp_shm_offset_to_da(shm, dev, segs[i].offset, &da), 0);
 		assert_int_equal(da, sg[0].addr + segs[i].offset);
 		assert_int_equal(amp_dev_da_to_pa(dev, da, &pa), 0);
 		assert_int_equal(pa, segs[i].pa);
@@ -187,8 +189,8 @@ static void iommu_direction_enforced(void **state)
 
 	assert_int_equal(amp_dev_create(&cfg, &dev), 0);
 	assert_int_equal(amp_shm_open("sysmem/ro", MiB, 0, &shm), 0);
-	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_TO_DEVICE, &sg,
-					&nsg), 0);
+	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_TO_DEVICE, &sg, &nsg),
+			 0);
 	/* Attached for device reads only: a device write faults. */
 	assert_int_equal(amp_dev_read(dev, sg[0].addr, &c, 1), 0);
 	assert_int_equal(amp_dev_write(dev, sg[0].addr, &c, 1), -EFAULT);
@@ -201,8 +203,10 @@ static void narrow_device(void **state)
 {
 	/* A 32-bit core that sees the low 2 GiB of DDR at da 0. */
 	struct amp_window w = { .da = 0, .pa = DDR_PA, .size = 2 * GiB };
-	struct amp_dev_config cfg = { .name = "m4", .dma_bits = 32,
-				      .windows = &w, .nwindows = 1,
+	struct amp_dev_config cfg = { .name = "m4",
+				      .dma_bits = 32,
+				      .windows = &w,
+				      .nwindows = 1,
 				      .bounce = AMP_BOUNCE_NEVER };
 	struct amp_dev *strict, *bouncy;
 	struct amp_shm *shm;
@@ -215,8 +219,8 @@ static void narrow_device(void **state)
 	cfg.bounce = AMP_BOUNCE_IF_NEEDED;
 	assert_int_equal(amp_dev_create(&cfg, &bouncy), 0);
 	/* Ordinary buffers live above 4 GiB: out of a 32-bit core's reach. */
-	assert_int_equal(amp_shm_open("sysmem/hi", MiB, AMP_SHM_F_CONTIG,
-				      &shm), 0);
+	assert_int_equal(amp_shm_open("sysmem/hi", MiB, AMP_SHM_F_CONTIG, &shm),
+			 0);
 	assert_int_equal(amp_shm_attach(shm, strict, AMP_DIR_BIDIR, &sg, &nsg),
 			 -ERANGE);
 	assert_non_null(strstr(amp_last_error(), "bouncing is disabled"));
@@ -227,13 +231,14 @@ static void narrow_device(void **state)
 	assert_int_equal(nsg, 1);
 	assert_true(sg[0].addr + sg[0].len - 1 <= 0xffffffffull);
 	strcpy(amp_shm_va(shm), "abc");
-	assert_int_equal(amp_shm_sync_for_device(shm, bouncy,
-						 AMP_DIR_TO_DEVICE, 0, 4096),
+	assert_int_equal(amp_shm_sync_for_device(shm, bouncy, AMP_DIR_TO_DEVICE,
+						 0, 4096),
 			 0);
 	assert_int_equal(amp_dev_read(bouncy, sg[0].addr, buf, 4), 0);
 	assert_string_equal(buf, "abc");
-	assert_int_equal(amp_shm_sync_for_cpu(shm, bouncy, AMP_DIR_TO_DEVICE,
-					      0, 4096), 0);
+	assert_int_equal(amp_shm_sync_for_cpu(shm, bouncy, AMP_DIR_TO_DEVICE, 0,
+					      4096),
+			 0);
 	assert_int_equal(amp_shm_detach(shm, bouncy), 0);
 	assert_int_equal(amp_shm_close(shm), 0);
 	assert_int_equal(amp_dev_destroy(bouncy), 0);
@@ -249,7 +254,8 @@ static void narrow_device(void **state)
 static void iommu_32bit_high_memory(void **state)
 {
 	/* An IOMMU lets a 32-bit device reach memory above 4 GiB. */
-	struct amp_dev_config cfg = { .name = "iommu32", .dma_bits = 32,
+	struct amp_dev_config cfg = { .name = "iommu32",
+				      .dma_bits = 32,
 				      .iommu = true,
 				      .bounce = AMP_BOUNCE_NEVER };
 	struct amp_dev *dev;
@@ -262,8 +268,7 @@ static void iommu_32bit_high_memory(void **state)
 	assert_int_equal(amp_shm_open("sysmem/hi32", 64 * MiB, 0, &shm), 0);
 	amp_shm_cpu_sg(shm, &segs, &n);
 	assert_true(segs[0].pa > 0xffffffffull);
-	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &nsg),
-			 0);
+	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &nsg), 0);
 	assert_false(amp_shm_is_bounced(shm, dev));
 	assert_true(sg[0].addr + sg[0].len - 1 <= 0xffffffffull);
 	assert_int_equal(amp_shm_detach(shm, dev), 0);
@@ -273,7 +278,8 @@ static void iommu_32bit_high_memory(void **state)
 
 static void iova_exhaustion(void **state)
 {
-	struct amp_dev_config cfg = { .name = "small", .iommu = true,
+	struct amp_dev_config cfg = { .name = "small",
+				      .iommu = true,
 				      .iova_base = 0x100000,
 				      .iova_size = 4 * MiB };
 	struct amp_dev *dev;
@@ -297,9 +303,11 @@ static void static_and_user_reach(void **state)
 {
 	/* A carveout-only device reaches its static region but not user
 	 * memory (unless bounced); an IOMMU device reaches both. */
-	struct amp_window w = { .da = 0x20000000, .pa = 0x3e000000,
+	struct amp_window w = { .da = 0x20000000,
+				.pa = 0x3e000000,
 				.size = 16 * MiB };
-	struct amp_dev_config cfg = { .name = "cv", .windows = &w,
+	struct amp_dev_config cfg = { .name = "cv",
+				      .windows = &w,
 				      .nwindows = 1,
 				      .bounce = AMP_BOUNCE_NEVER };
 	struct amp_dev_config icfg = { .name = "iv", .iommu = true };
@@ -310,8 +318,9 @@ static void static_and_user_reach(void **state)
 	int fd = memfd_create("u", 0);
 
 	assert_int_equal(ftruncate(fd, MiB), 0);
-	assert_int_equal(amp_static_region_add("carve", 0x3e000000, 16 * MiB,
-					       0, NULL, 0), 0);
+	assert_int_equal(amp_static_region_add("carve", 0x3e000000, 16 * MiB, 0,
+					       NULL, 0),
+			 0);
 	assert_int_equal(amp_dev_create(&cfg, &cv), 0);
 	assert_int_equal(amp_dev_create(&icfg, &iv), 0);
 	assert_int_equal(amp_shm_open("static/carve", 0, 0, &st), 0);
@@ -341,7 +350,8 @@ static void bad_devices(void **state)
 {
 	struct amp_window w[2] = { { 0, 0x80000000, MiB },
 				   { MiB / 2, 0x90000000, MiB } };
-	struct amp_dev_config cfg = { .name = "bad", .windows = w,
+	struct amp_dev_config cfg = { .name = "bad",
+				      .windows = w,
 				      .nwindows = 2 };
 	struct amp_dev *d;
 

@@ -21,7 +21,8 @@ struct fix {
 static int setup(void **state)
 {
 	static struct fix f;
-	struct amp_dev_config cfg = { .name = "noncoherent", .iommu = true,
+	struct amp_dev_config cfg = { .name = "noncoherent",
+				      .iommu = true,
 				      .bounce = AMP_BOUNCE_ALWAYS };
 	const struct amp_sg *sg;
 	size_t n;
@@ -59,8 +60,9 @@ static void missing_sync_for_device_is_stale(void **state)
 			 0);
 	assert_int_equal(amp_dev_read(f->dev, f->da, buf, 9), 0);
 	assert_string_equal(buf, "new data");
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 0, 4096), 0);
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      0, 4096),
+			 0);
 }
 
 static void missing_sync_for_cpu_is_stale(void **state)
@@ -70,7 +72,8 @@ static void missing_sync_for_cpu_is_stale(void **state)
 	strcpy((char *)amp_shm_va(f->shm) + 8192, "old");
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
 						 AMP_DIR_FROM_DEVICE, 8192,
-						 4096), 0);
+						 4096),
+			 0);
 	assert_int_equal(amp_dev_write(f->dev, f->da + 8192, "dev", 4), 0);
 	/* Before the CPU takes it back it still sees its own copy. */
 	assert_string_equal((char *)amp_shm_va(f->shm) + 8192, "old");
@@ -95,17 +98,19 @@ static void only_the_range_is_copied(void **state)
 	assert_string_equal(buf, "AAA");
 	assert_int_equal(amp_dev_read(f->dev, f->da + 200000, buf, 4), 0);
 	assert_memory_not_equal(buf, "BBB", 4);
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 100000, 4),
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      100000, 4),
 			 0);
 	/* Device writes outside the range it was handed never reach the
 	 * CPU's copy. */
-	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_BIDIR, 0, 4096), 0);
+	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev, AMP_DIR_BIDIR,
+						 0, 4096),
+			 0);
 	assert_int_equal(amp_dev_write(f->dev, f->da + 5000, "XYZ", 4), 0);
 	assert_int_equal(amp_dev_write(f->dev, f->da + 10, "in", 3), 0);
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_BIDIR,
-					      0, 4096), 0);
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_BIDIR, 0,
+					      4096),
+			 0);
 	assert_string_equal(p + 10, "in");
 	assert_memory_not_equal(p + 5000, "XYZ", 4);
 }
@@ -120,11 +125,13 @@ static void unwritten_bytes_survive(void **state)
 	strcpy(p + 300000, "keep me");
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
 						 AMP_DIR_FROM_DEVICE, 299008,
-						 8192), 0);
+						 8192),
+			 0);
 	assert_int_equal(amp_dev_write(f->dev, f->da + 299008, "w", 2), 0);
 	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
 					      AMP_DIR_FROM_DEVICE, 299008,
-					      8192), 0);
+					      8192),
+			 0);
 	assert_string_equal(p + 299008, "w");
 	assert_string_equal(p + 300000, "keep me");
 }

@@ -19,8 +19,8 @@
 
 struct scenario {
 	unsigned flags;
-	uint64_t touch;   /* offset the CPU writes to */
-	bool give_back;   /* sync_for_cpu before touching */
+	uint64_t touch; /* offset the CPU writes to */
+	bool give_back; /* sync_for_cpu before touching */
 };
 
 static void child(void *arg)
@@ -120,52 +120,58 @@ static void custom_handler(void **state)
 
 	amp_shm_set_violation_handler(record);
 	assert_int_equal(amp_dev_create(&cfg, &dev), 0);
-	assert_int_equal(amp_shm_open("sysmem/rec", MiB, AMP_SHM_F_CHECK,
-				      &shm), 0);
-	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_TO_DEVICE, NULL,
-					NULL), 0);
+	assert_int_equal(amp_shm_open("sysmem/rec", MiB, AMP_SHM_F_CHECK, &shm),
+			 0);
+	assert_int_equal(
+		amp_shm_attach(shm, dev, AMP_DIR_TO_DEVICE, NULL, NULL), 0);
 	p = amp_shm_va(shm);
 	/* The device owns [100, 200): page 0 is protected. */
 	assert_int_equal(amp_shm_sync_for_device(shm, dev, AMP_DIR_TO_DEVICE,
-						 100, 100), 0);
+						 100, 100),
+			 0);
 	(void)p[150];
 	assert_int_equal(nviol, 1);
 	assert_int_equal(last.offset, 150);
 	assert_string_equal(last.owner, "npu");
 	assert_string_equal(last.shm_name, "sysmem/rec");
-	assert_int_equal(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE,
-					      100, 100), 0);
+	assert_int_equal(
+		amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 100, 100), 0);
 	/* A CPU-owned byte on a page shared with a device-owned range. */
 	assert_int_equal(amp_shm_sync_for_device(shm, dev, AMP_DIR_TO_DEVICE,
-						 8192, 100), 0);
+						 8192, 100),
+			 0);
 	(void)p[8192 + 1000];
 	assert_int_equal(nviol, 2);
 	assert_null(last.owner);
-	assert_int_equal(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE,
-					      8192, 100), 0);
+	assert_int_equal(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 8192,
+					      100),
+			 0);
 	/* Two devices: pages stay protected while either owns them. */
 	{
 		struct amp_dev *dev2;
 
 		assert_int_equal(amp_dev_create(&cfg, &dev2), 0);
 		assert_int_equal(amp_shm_attach(shm, dev2, AMP_DIR_TO_DEVICE,
-						NULL, NULL), 0);
+						NULL, NULL),
+				 0);
 		assert_int_equal(amp_shm_sync_for_device(
 					 shm, dev, AMP_DIR_TO_DEVICE, 0, 8192),
 				 0);
-		assert_int_equal(amp_shm_sync_for_device(
-					 shm, dev2, AMP_DIR_TO_DEVICE, 4096,
-					 8192), 0);
+		assert_int_equal(amp_shm_sync_for_device(shm, dev2,
+							 AMP_DIR_TO_DEVICE,
+							 4096, 8192),
+				 0);
 		assert_int_equal(amp_shm_sync_for_cpu(
 					 shm, dev, AMP_DIR_TO_DEVICE, 0, 8192),
 				 0);
-		(void)p[10];           /* page 0: free again */
+		(void)p[10]; /* page 0: free again */
 		assert_int_equal(nviol, 2);
-		(void)p[4096 + 10];    /* page 1: still dev2's */
+		(void)p[4096 + 10]; /* page 1: still dev2's */
 		assert_int_equal(nviol, 3);
-		assert_int_equal(amp_shm_sync_for_cpu(
-					 shm, dev2, AMP_DIR_TO_DEVICE, 4096,
-					 8192), 0);
+		assert_int_equal(amp_shm_sync_for_cpu(shm, dev2,
+						      AMP_DIR_TO_DEVICE, 4096,
+						      8192),
+				 0);
 		(void)p[8192 + 10];
 		assert_int_equal(nviol, 3);
 		assert_int_equal(amp_shm_detach(shm, dev2), 0);

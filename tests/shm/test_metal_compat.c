@@ -11,7 +11,8 @@
 
 static void metal_flow(void **state)
 {
-	struct amp_dev_config cfg = { .name = "metal", .iommu = true,
+	struct amp_dev_config cfg = { .name = "metal",
+				      .iommu = true,
 				      .bounce = AMP_BOUNCE_ALWAYS };
 	struct metal_device *dev;
 	struct metal_generic_shmem *shm, *again;
@@ -32,12 +33,11 @@ static void metal_flow(void **state)
 	devsg = metal_shm_attach(shm, dev, METAL_SHM_DIR_DEV_RW);
 	assert_non_null(devsg);
 	assert_int_equal(devsg->nents, 1);
-	assert_int_equal(metal_shm_sync_for_device(shm, dev,
-						   METAL_SHM_DIR_DEV_RW), 0);
+	assert_int_equal(
+		metal_shm_sync_for_device(shm, dev, METAL_SHM_DIR_DEV_RW), 0);
 	assert_int_equal(amp_dev_read(dev, devsg->sgs[0].phys, buf, 6), 0);
 	assert_string_equal(buf, "metal");
-	assert_int_equal(amp_dev_write(dev, devsg->sgs[0].phys, "METAL", 6),
-			 0);
+	assert_int_equal(amp_dev_write(dev, devsg->sgs[0].phys, "METAL", 6), 0);
 	assert_int_equal(metal_shm_sync_for_cpu(shm, METAL_SHM_DIR_DEV_RW), 0);
 	assert_string_equal(cpu->sgs[0].virt, "METAL");
 	metal_shm_detach(shm, dev);

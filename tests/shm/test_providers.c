@@ -26,7 +26,8 @@ static void sysmem_contig(void **state)
 	uint64_t off, contig;
 
 	assert_int_equal(amp_shm_open("sysmem/contig", 8 * MiB,
-				      AMP_SHM_F_CONTIG, &shm), 0);
+				      AMP_SHM_F_CONTIG, &shm),
+			 0);
 	assert_int_equal(amp_shm_size(shm), 8 * MiB);
 	assert_int_equal(amp_shm_cpu_sg(shm, &segs, &n), 0);
 	assert_int_equal(n, 1);
@@ -46,7 +47,8 @@ static void sysmem_contig(void **state)
 	assert_int_equal(amp_shm_pa_to_offset(shm, segs[0].pa - 1, &off),
 			 -ERANGE);
 	assert_int_equal(amp_shm_va_to_offset(shm, (char *)amp_shm_va(shm) + 5,
-					      &off), 0);
+					      &off),
+			 0);
 	assert_int_equal(off, 5);
 	memset(amp_shm_va(shm), 0xab, 8 * MiB);
 	assert_int_equal(amp_shm_close(shm), 0);
@@ -78,7 +80,8 @@ static void sysmem_scattered(void **state)
 	tu_fill(amp_shm_va(shm), total, 7);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(amp_shm_offset_to_pa(shm, segs[i].offset + 8,
-						      &pa, NULL), 0);
+						      &pa, NULL),
+				 0);
 		assert_int_equal(pa, segs[i].pa + 8);
 		assert_int_equal(amp_shm_pa_to_offset(shm, pa, &off), 0);
 		assert_int_equal(off, segs[i].offset + 8);
@@ -94,7 +97,8 @@ static void sysmem_huge(void **state)
 	size_t n;
 
 	assert_int_equal(amp_shm_open("sysmem/huge2m", 5 * MiB + 1,
-				      AMP_SHM_F_HUGE, &shm), 0);
+				      AMP_SHM_F_HUGE, &shm),
+			 0);
 	assert_int_equal(amp_shm_size(shm), 6 * MiB);
 	assert_int_equal(amp_shm_cpu_sg(shm, &segs, &n), 0);
 	for (size_t i = 0; i < n; i++) {
@@ -117,8 +121,8 @@ static void refcount(void **state)
 	assert_int_equal(amp_shm_open("sysmem/rc", 0, 0, &b), 0);
 	assert_ptr_equal(a, b);
 	assert_int_equal(amp_shm_refcount(a), 2);
-	assert_int_equal(amp_shm_open("/sysmem/rc", 4096, AMP_SHM_F_NOCREATE,
-				      &c), 0);
+	assert_int_equal(
+		amp_shm_open("/sysmem/rc", 4096, AMP_SHM_F_NOCREATE, &c), 0);
 	assert_int_equal(amp_shm_refcount(a), 3);
 	/* Failed opens take no reference. */
 	assert_int_equal(amp_shm_open("sysmem/rc", 2 * MiB, 0, &c), -EINVAL);
@@ -155,7 +159,8 @@ static void bad_names(void **state)
 	assert_int_equal(amp_shm_open("sysmem/huge", 64ull << 30, 0, &s),
 			 -ENOMEM);
 	assert_int_equal(amp_shm_open("sysmem/huge", 64ull << 30,
-				      AMP_SHM_F_CONTIG, &s), -ENOMEM);
+				      AMP_SHM_F_CONTIG, &s),
+			 -ENOMEM);
 	assert_int_equal(amp_shm_open("user/x", 4096, 0, &s), -ENOENT);
 	assert_int_equal(amp_shm_close(NULL), -EINVAL);
 }
@@ -169,17 +174,21 @@ static void static_regions(void **state)
 	FILE *f;
 	int fd;
 
-	assert_int_equal(amp_static_region_add("vring", 0x70000000, MiB, 0,
-					       NULL, 0), 0);
+	assert_int_equal(
+		amp_static_region_add("vring", 0x70000000, MiB, 0, NULL, 0), 0);
 	/* Overlaps with other memory and duplicate names are refused. */
 	assert_int_equal(amp_static_region_add("other", 0x70080000, MiB, 0,
-					       NULL, 0), -EEXIST);
+					       NULL, 0),
+			 -EEXIST);
 	assert_int_equal(amp_static_region_add("vring", 0x60000000, MiB, 0,
-					       NULL, 0), -EEXIST);
-	assert_int_equal(amp_static_region_add("ddr", 0x80000000, MiB, 0,
-					       NULL, 0), -EEXIST);
-	assert_int_equal(amp_static_region_add("odd", 0x60000001, MiB, 0,
-					       NULL, 0), -EINVAL);
+					       NULL, 0),
+			 -EEXIST);
+	assert_int_equal(amp_static_region_add("ddr", 0x80000000, MiB, 0, NULL,
+					       0),
+			 -EEXIST);
+	assert_int_equal(amp_static_region_add("odd", 0x60000001, MiB, 0, NULL,
+					       0),
+			 -EINVAL);
 
 	assert_int_equal(amp_shm_open("static/vring", 0, 0, &s), 0);
 	assert_int_equal(amp_shm_size(s), MiB);
@@ -239,8 +248,8 @@ static void user_import_fd(void **state)
 	assert_true(app != MAP_FAILED);
 	strcpy(app + MiB, "from the app");
 
-	assert_int_equal(amp_shm_import_fd("user/frame", fd, MiB, 2 * MiB, 0,
-					   &s), 0);
+	assert_int_equal(
+		amp_shm_import_fd("user/frame", fd, MiB, 2 * MiB, 0, &s), 0);
 	assert_string_equal(amp_shm_name(s), "user/frame");
 	assert_string_equal(amp_shm_va(s), "from the app");
 	strcpy((char *)amp_shm_va(s) + 100, "from ampshm");
@@ -280,8 +289,9 @@ static void user_import_ptr(void **state)
 	shared = mmap(NULL, MiB, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	assert_true(shared != MAP_FAILED);
 	shared[4096] = 42;
-	assert_int_equal(amp_shm_import_ptr("user/byptr", shared + 4096,
-					    8192, 0, &s), 0);
+	assert_int_equal(amp_shm_import_ptr("user/byptr", shared + 4096, 8192,
+					    0, &s),
+			 0);
 	/* The application's own mapping is the buffer's CPU view. */
 	assert_ptr_equal(amp_shm_va(s), shared + 4096);
 	assert_int_equal(((char *)amp_shm_va(s))[0], 42);
@@ -299,7 +309,8 @@ static void user_import_ptr(void **state)
 	assert_int_equal(amp_shm_import_ptr("user/anon", priv, MiB, 0, &s),
 			 -EINVAL);
 	assert_int_equal(amp_shm_import_ptr("user/unal", shared + 1, 100, 0,
-					    &s), -EINVAL);
+					    &s),
+			 -EINVAL);
 	munmap(priv, MiB);
 	munmap(shared, MiB);
 	close(fd);

@@ -55,18 +55,17 @@ static void to_device_cleans(void **state)
 
 	amp_cache_reset_stats();
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_TO_DEVICE, 4096,
-						 8192), 0);
+						 AMP_DIR_TO_DEVICE, 4096, 8192),
+			 0);
 	st = stats();
 	assert_int_equal(st.clean_ops, 1);
 	assert_int_equal(st.clean_bytes, 8192);
 	assert_int_equal(st.inval_ops + st.flush_ops, 0);
-	assert_int_equal(amp_shm_owner(f->shm, f->dev, 4096),
-			 AMP_OWNER_DEVICE);
+	assert_int_equal(amp_shm_owner(f->shm, f->dev, 4096), AMP_OWNER_DEVICE);
 	assert_int_equal(amp_shm_owner(f->shm, f->dev, 4095), AMP_OWNER_CPU);
 	/* Taking back a device-read range needs no maintenance. */
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 4096, 8192),
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      4096, 8192),
 			 0);
 	st = stats();
 	assert_int_equal(st.clean_ops + st.inval_ops + st.flush_ops, 0);
@@ -78,8 +77,9 @@ static void to_device_cleans(void **state)
 			 0);
 	st = stats();
 	assert_int_equal(st.clean_bytes, 128);
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 10, 100), 0);
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      10, 100),
+			 0);
 }
 
 static void from_device_invalidates(void **state)
@@ -90,8 +90,8 @@ static void from_device_invalidates(void **state)
 	/* Line-aligned range: invalidate only, before and after. */
 	amp_cache_reset_stats();
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_FROM_DEVICE, 0,
-						 4096), 0);
+						 AMP_DIR_FROM_DEVICE, 0, 4096),
+			 0);
 	st = stats();
 	assert_int_equal(st.inval_ops, 1);
 	assert_int_equal(st.inval_bytes, 4096);
@@ -114,8 +114,8 @@ static void edge_lines(void **state)
 	 * whole lines 128..960 are invalidated. */
 	amp_cache_reset_stats();
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_FROM_DEVICE, 100,
-						 900), 0);
+						 AMP_DIR_FROM_DEVICE, 100, 900),
+			 0);
 	st = stats();
 	assert_int_equal(st.flush_ops, 2);
 	assert_int_equal(st.flush_bytes, 128);
@@ -131,7 +131,8 @@ static void edge_lines(void **state)
 	/* Only the first line shared. */
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
 						 AMP_DIR_FROM_DEVICE, 8,
-						 1024 - 8), 0);
+						 1024 - 8),
+			 0);
 	st = stats();
 	assert_int_equal(st.flush_ops, 1);
 	assert_int_equal(st.flush_bytes, 64);
@@ -143,8 +144,8 @@ static void edge_lines(void **state)
 
 	/* Inside a single line: that line is cleaned+invalidated. */
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_FROM_DEVICE, 4100,
-						 10), 0);
+						 AMP_DIR_FROM_DEVICE, 4100, 10),
+			 0);
 	st = stats();
 	assert_int_equal(st.flush_ops, 1);
 	assert_int_equal(st.flush_bytes, 64);
@@ -161,12 +162,14 @@ static void bidir_flushes(void **state)
 
 	amp_cache_reset_stats();
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev, AMP_DIR_BIDIR,
-						 MiB, MiB), 0);
+						 MiB, MiB),
+			 0);
 	st = stats();
 	assert_int_equal(st.flush_ops, 1);
 	assert_int_equal(st.flush_bytes, MiB);
 	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_BIDIR,
-					      MiB, MiB), 0);
+					      MiB, MiB),
+			 0);
 	st = stats();
 	assert_int_equal(st.inval_bytes, MiB);
 }
@@ -177,31 +180,31 @@ static void split_ranges(void **state)
 
 	/* Hand over a range; take it back in two pieces. */
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_FROM_DEVICE, 0,
-						 65536), 0);
+						 AMP_DIR_FROM_DEVICE, 0, 65536),
+			 0);
 	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
 					      AMP_DIR_FROM_DEVICE, 4096, 4096),
 			 0);
 	assert_int_equal(amp_shm_owner(f->shm, f->dev, 0), AMP_OWNER_DEVICE);
 	assert_int_equal(amp_shm_owner(f->shm, f->dev, 4096), AMP_OWNER_CPU);
-	assert_int_equal(amp_shm_owner(f->shm, f->dev, 8192),
-			 AMP_OWNER_DEVICE);
+	assert_int_equal(amp_shm_owner(f->shm, f->dev, 8192), AMP_OWNER_DEVICE);
 	/* The hole can be handed over again; then all comes back at once. */
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
 						 AMP_DIR_FROM_DEVICE, 4096,
-						 4096), 0);
+						 4096),
+			 0);
 	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
 					      AMP_DIR_FROM_DEVICE, 0, 65536),
 			 0);
 	assert_int_equal(amp_shm_owner(f->shm, f->dev, 8192), AMP_OWNER_CPU);
 	/* len 0 = to the end. */
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_TO_DEVICE, 3 * MiB,
-						 0), 0);
+						 AMP_DIR_TO_DEVICE, 3 * MiB, 0),
+			 0);
 	assert_int_equal(amp_shm_owner(f->shm, f->dev, 4 * MiB - 1),
 			 AMP_OWNER_DEVICE);
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 3 * MiB, 0),
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      3 * MiB, 0),
 			 0);
 }
 
@@ -217,8 +220,8 @@ static void misuse(void **state)
 	assert_int_equal(amp_shm_sync_for_device(f->shm, other,
 						 AMP_DIR_TO_DEVICE, 0, 4096),
 			 -ENOTCONN);
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, other,
-					      AMP_DIR_TO_DEVICE, 0, 4096),
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, other, AMP_DIR_TO_DEVICE,
+					      0, 4096),
 			 -ENOTCONN);
 	assert_int_equal(amp_shm_owner(f->shm, other, 0), -ENOTCONN);
 	/* Handing the device what it already owns, wholly or partly. */
@@ -229,24 +232,25 @@ static void misuse(void **state)
 						 AMP_DIR_TO_DEVICE, 0, 8192),
 			 -EBUSY);
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_TO_DEVICE, 4096,
-						 8192), -EBUSY);
+						 AMP_DIR_TO_DEVICE, 4096, 8192),
+			 -EBUSY);
 	assert_non_null(strstr(amp_last_error(), "already owns"));
 	/* Taking back with another direction than it was handed with. */
 	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
 					      AMP_DIR_FROM_DEVICE, 0, 8192),
 			 -EINVAL);
 	/* Taking back what the CPU already owns (partly). */
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 0, 12288),
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      0, 12288),
 			 -EPERM);
 	/* Detaching or closing while the device owns a range. */
 	assert_int_equal(amp_shm_detach(f->shm, f->dev), -EBUSY);
 	assert_non_null(strstr(amp_last_error(), "sync it for the CPU"));
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 0, 8192), 0);
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 0, 8192),
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      0, 8192),
+			 0);
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      0, 8192),
 			 -EPERM);
 	/* Ranges outside the buffer, including overflowing ones. */
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
@@ -255,10 +259,11 @@ static void misuse(void **state)
 			 -ERANGE);
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
 						 AMP_DIR_TO_DEVICE, 4096,
-						 UINT64_MAX), -ERANGE);
+						 UINT64_MAX),
+			 -ERANGE);
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
-						 AMP_DIR_TO_DEVICE, 4 * MiB,
-						 0), -ERANGE);
+						 AMP_DIR_TO_DEVICE, 4 * MiB, 0),
+			 -ERANGE);
 	/* Bad directions. */
 	assert_int_equal(amp_shm_sync_for_device(f->shm, f->dev,
 						 (enum amp_dir)0, 0, 4096),
@@ -268,10 +273,10 @@ static void misuse(void **state)
 			 -EINVAL);
 	/* A direction the attachment does not allow. */
 	assert_int_equal(amp_shm_open("sysmem/ro2", MiB, 0, &ro), 0);
-	assert_int_equal(amp_shm_attach(ro, other, AMP_DIR_TO_DEVICE, NULL,
-					NULL), 0);
-	assert_int_equal(amp_shm_sync_for_device(ro, other,
-						 AMP_DIR_FROM_DEVICE, 0, 4096),
+	assert_int_equal(
+		amp_shm_attach(ro, other, AMP_DIR_TO_DEVICE, NULL, NULL), 0);
+	assert_int_equal(amp_shm_sync_for_device(ro, other, AMP_DIR_FROM_DEVICE,
+						 0, 4096),
 			 -EINVAL);
 	/* Closing the last reference of an attached buffer. */
 	assert_int_equal(amp_shm_close(ro), -EBUSY);
@@ -289,13 +294,13 @@ static void uncached_no_maintenance(void **state)
 	struct amp_shm *u;
 	struct amp_cache_stats st;
 
-	assert_int_equal(amp_shm_open("sysmem/unc", MiB, AMP_SHM_F_UNCACHED,
-				      &u), 0);
+	assert_int_equal(
+		amp_shm_open("sysmem/unc", MiB, AMP_SHM_F_UNCACHED, &u), 0);
 	assert_int_equal(amp_shm_attach(u, f->dev, AMP_DIR_BIDIR, NULL, NULL),
 			 0);
 	amp_cache_reset_stats();
-	assert_int_equal(amp_shm_sync_for_device(u, f->dev, AMP_DIR_BIDIR, 0,
-						 0), 0);
+	assert_int_equal(
+		amp_shm_sync_for_device(u, f->dev, AMP_DIR_BIDIR, 0, 0), 0);
 	assert_int_equal(amp_shm_sync_for_cpu(u, f->dev, AMP_DIR_BIDIR, 0, 0),
 			 0);
 	st = stats();
@@ -315,8 +320,9 @@ static void rec(void *va, size_t len, void *priv)
 static void port_ops_called(void **state)
 {
 	struct fix *f = *state;
-	struct amp_cache_ops ops = { .clean = rec, .invalidate = rec,
-				     .flush = rec, .line_size = 128 };
+	struct amp_cache_ops ops = {
+		.clean = rec, .invalidate = rec, .flush = rec, .line_size = 128
+	};
 	uintptr_t base = (uintptr_t)amp_shm_va(f->shm);
 
 	amp_cache_set_ops(&ops);
@@ -326,8 +332,9 @@ static void port_ops_called(void **state)
 			 0);
 	assert_int_equal(seen_lo, base + 128);
 	assert_int_equal(seen_hi, base + 256);
-	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev,
-					      AMP_DIR_TO_DEVICE, 130, 10), 0);
+	assert_int_equal(amp_shm_sync_for_cpu(f->shm, f->dev, AMP_DIR_TO_DEVICE,
+					      130, 10),
+			 0);
 	amp_cache_set_ops(NULL);
 	assert_int_equal(amp_cache_line_size(), 64);
 }

@@ -58,8 +58,8 @@ static void many_threads(void **state)
 	struct amp_shm *shm;
 
 	for (uintptr_t i = 0; i < NTHREADS; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, worker,
-						(void *)i), 0);
+		assert_int_equal(
+			pthread_create(&th[i], NULL, worker, (void *)i), 0);
 	for (int i = 0; i < NTHREADS; i++) {
 		void *ret;
 
@@ -69,7 +69,8 @@ static void many_threads(void **state)
 	/* Every reference was dropped: the memory is back, the name gone. */
 	assert_int_equal(amp_sysmem_free_bytes(), before);
 	assert_int_equal(amp_shm_open("sysmem/threads", 0, AMP_SHM_F_NOCREATE,
-				      &shm), -ENOENT);
+				      &shm),
+			 -ENOENT);
 }
 
 int main(void)
