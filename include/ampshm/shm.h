@@ -299,7 +299,7 @@ int amp_static_region_remove(const char *name);
  *  @{ */
 /** Configuration of the simulated system memory (DDR) on a Linux host. */
 struct amp_sysmem_config {
-	amp_pa_t pa; /**< physical base (default 0x800000000, above 4 GiB) */
+	amp_pa_t pa; /**< physical base (default 0x80000000, so 4 GiB of DDR straddle the 4 GiB line) */
 	uint64_t size; /**< bytes (default 4 GiB, reserved lazily) */
 	bool huge; /**< back it with 2 MiB huge pages if possible */
 };

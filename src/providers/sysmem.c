@@ -155,10 +155,35 @@ int amp_sysmem_map(amp_pa_t pa, uint64_t size, void **va)
 	return amp_linux_map_pieces(&p, 1, size, 0, va);
 }
 
+static int cmp_seg_pa(const void *a, const void *b)
+{
+	const struct amp_cpu_seg *x = a, *y = b;
+
+	return x->pa < y->pa ? -1 : x->pa > y->pa;
+}
+
+/*
+ * Give a buffer's pieces back. Scattered pieces are often neighbours in
+ * physical memory (in another order than in the buffer): sorted and merged,
+ * a 1 GiB buffer goes back in a few calls instead of one per piece.
+ */
 static void free_segs(struct amp_shm *shm)
 {
-	for (size_t i = 0; i < shm->nsegs; i++)
-		amp_sysmem_free_range(shm->segs[i].pa, shm->segs[i].len);
+	size_t i = 0;
+
+	qsort(shm->segs, shm->nsegs, sizeof(*shm->segs), cmp_seg_pa);
+	pthread_mutex_lock(&ddr.lock);
+	while (i < shm->nsegs) {
+		amp_pa_t pa = shm->segs[i].pa;
+		uint64_t len = shm->segs[i].len;
+
+		for (i++; i < shm->nsegs && shm->segs[i].pa == pa + len; i++)
+			len += shm->segs[i].len;
+		/* Freed memory reads as zero again, and its pages go back. */
+		amp_linux_discard(ddr.fd, pa - ddr.cfg.pa, len);
+		amp_ralloc_free(ddr.ra, pa, len);
+	}
+	pthread_mutex_unlock(&ddr.lock);
 	free(shm->segs);
 	shm->segs = NULL;
 	shm->nsegs = 0;
