@@ -118,6 +118,8 @@ static int tx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, bool wait)
 		rp_lock(rdev);
 		if (ret == -ETIMEDOUT) {
 			ret = tx_get_nowait(rdev, id);
+			if (ret == -EAGAIN)
+				ret = -ETIMEDOUT;
 			break;
 		}
 	}
