@@ -254,26 +254,32 @@ int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
 static int buf_to_id(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq,
 		     void *hdr, uint16_t *id)
 {
-	char *p = hdr;
+	uintptr_t p = (uintptr_t)hdr;
+	amp_pa_t pa;
 	uint32_t i;
 
 	if (is_host(rdev)) {
-		char *base = vq == &rdev->tvq ? rdev->tx_base : rdev->rx_base;
+		char *b = vq == &rdev->tvq ? rdev->tx_base : rdev->rx_base;
 		uint32_t sz = vq == &rdev->tvq ? rdev->tx_size : rdev->rx_size;
-		size_t off;
+		uintptr_t base = (uintptr_t)b;
+		uintptr_t off;
 
-		if (!base || p < base)
+		if (!b || p < base)
 			return -EINVAL;
-		off = (size_t)(p - base);
+		off = p - base;
 		if (off % sz || off / sz >= vq->num)
 			return -EINVAL;
 		*id = (uint16_t)(off / sz);
 		return 0;
 	}
-	i = ((volatile struct amp_rpmsg_hdr *)hdr)->reserved;
-	if (i < vq->num && vq->slots[i].va == hdr) {
-		*id = (uint16_t)i;
-		return 0;
+	/* Only look at the stashed index inside the shared region. */
+	if (!(p & 3) && !amp_ipc_va_to_pa(rdev->port, hdr, AMP_RPMSG_HDR_SIZE,
+					  &pa)) {
+		i = ((volatile struct amp_rpmsg_hdr *)hdr)->reserved;
+		if (i < vq->num && vq->slots[i].va == hdr) {
+			*id = (uint16_t)i;
+			return 0;
+		}
 	}
 	for (i = 0; i < vq->num; i++) {
 		if (vq->slots[i].va == hdr &&
