@@ -259,8 +259,8 @@ static int bench_stream(struct link *l, uint64_t n, bool nocopy,
 	for (i = 0; i < n; i++) {
 		if (nocopy) {
 			uint32_t sz;
-			uint8_t *b = amp_rpmsg_get_tx_payload_buffer(
-				&l->hs.ept, &sz, true);
+			uint8_t *b = amp_rpmsg_get_tx_payload_buffer(&l->hs.ept,
+								     &sz, true);
 
 			if (!b)
 				goto fail;
@@ -330,8 +330,7 @@ int main(int argc, char **argv)
 	link_close(&l);
 	/* No spinning at all: every wait blocks in the futex. */
 	g_spin_us = 0;
-	if (link_open(&l, 512) ||
-	    bench_rtt(&l, niters, &nmed, &np99, &nmean) ||
+	if (link_open(&l, 512) || bench_rtt(&l, niters, &nmed, &np99, &nmean) ||
 	    bench_stream(&l, (uint64_t)(1000000 * scale), false, &s512ns)) {
 		fprintf(stderr, "bench_rpmsg: no-spin run failed\n");
 		return 1;

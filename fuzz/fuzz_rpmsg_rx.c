@@ -32,11 +32,15 @@ static int nop_notify(void *priv, uint32_t id)
 }
 
 static const struct amp_ipc_port_ops ops = { .notify = nop_notify };
-static const struct amp_ipc_region reg = {
-	.va = region, .pa = PA_BASE, .da = DA_BASE, .size = REGION
-};
+static const struct amp_ipc_region reg = { .va = region,
+					   .pa = PA_BASE,
+					   .da = DA_BASE,
+					   .size = REGION };
 static const struct amp_ipc_port port = {
-	.ops = &ops, .priv = NULL, .regions = &reg, .nregions = 1,
+	.ops = &ops,
+	.priv = NULL,
+	.regions = &reg,
+	.nregions = 1,
 	.flags = AMP_IPC_F_COHERENT,
 };
 
@@ -67,13 +71,13 @@ static int cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 	return 0;
 }
 
-static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name,
-		    uint32_t dest, void *priv)
+static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name, uint32_t dest,
+		    void *priv)
 {
 	(void)priv;
 	if (!bound_ept.rdev)
-		amp_rpmsg_create_ept(&bound_ept, rdev, name,
-				     AMP_RPMSG_ADDR_ANY, dest, cb, NULL, NULL);
+		amp_rpmsg_create_ept(&bound_ept, rdev, name, AMP_RPMSG_ADDR_ANY,
+				     dest, cb, NULL, NULL);
 }
 
 static int setup(void)
@@ -118,9 +122,10 @@ static int setup(void)
 	if (amp_rpmsg_host_init(&hd, &hc) || amp_rpmsg_remote_init(&rd, &rc, 0))
 		return -1;
 	amp_rpmsg_set_ns_bind_cb(&hd, bind_cb, NULL);
-	if (amp_rpmsg_create_ept(&hept, &hd, NULL, 1024, 1025, cb, NULL, NULL) ||
-	    amp_rpmsg_create_ept(&rept, &rd, "fz", 1025, AMP_RPMSG_ADDR_ANY,
-				 cb, NULL, NULL))
+	if (amp_rpmsg_create_ept(&hept, &hd, NULL, 1024, 1025, cb, NULL,
+				 NULL) ||
+	    amp_rpmsg_create_ept(&rept, &rd, "fz", 1025, AMP_RPMSG_ADDR_ANY, cb,
+				 NULL, NULL))
 		return -1;
 	return 0;
 }
@@ -165,8 +170,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = size - i < 16 ? size - i : (size_t)(op >> 3) % 17;
 			if (n > size - i)
 				n = size - i;
-			amp_rpmsg_trysend(op % 8 == 4 ? &hept : &rept,
-					  data + i, n);
+			amp_rpmsg_trysend(op % 8 == 4 ? &hept : &rept, data + i,
+					  n);
 			i += n;
 			break;
 		case 6:
@@ -180,8 +185,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct amp_rpmsg_endpoint *e = (op >> 3) & 1 ? &rept :
 								       &hept;
 			uint32_t cap;
-			uint8_t *b = amp_rpmsg_get_tx_payload_buffer(e, &cap,
-								     false);
+			uint8_t *b =
+				amp_rpmsg_get_tx_payload_buffer(e, &cap, false);
 
 			if (b) {
 				memset(b, op, cap);

@@ -162,8 +162,8 @@ static void tx_commit(struct amp_rpmsg_dev *rdev, uint16_t id, uint32_t src,
 	kick(rdev, &rdev->tvq);
 }
 
-static int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src,
-		    uint32_t dst, const void *data, size_t len, bool wait)
+static int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst,
+		    const void *data, size_t len, bool wait)
 {
 	struct amp_rpmsg_dev *rdev;
 	uint16_t id;
@@ -199,8 +199,7 @@ out:
 	return ret;
 }
 
-int amp_rpmsg_send(struct amp_rpmsg_endpoint *ept, const void *data,
-		   size_t len)
+int amp_rpmsg_send(struct amp_rpmsg_endpoint *ept, const void *data, size_t len)
 {
 	if (!ept)
 		return -EINVAL;
@@ -273,8 +272,8 @@ static int buf_to_id(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq,
 		return 0;
 	}
 	/* Only look at the stashed index inside the shared region. */
-	if (!(p & 3) && !amp_ipc_va_to_pa(rdev->port, hdr, AMP_RPMSG_HDR_SIZE,
-					  &pa)) {
+	if (!(p & 3) &&
+	    !amp_ipc_va_to_pa(rdev->port, hdr, AMP_RPMSG_HDR_SIZE, &pa)) {
 		i = ((volatile struct amp_rpmsg_hdr *)hdr)->reserved;
 		if (i < vq->num && vq->slots[i].va == hdr) {
 			*id = (uint16_t)i;
@@ -317,8 +316,8 @@ void *amp_rpmsg_get_tx_payload_buffer(struct amp_rpmsg_endpoint *ept,
 
 static int app_tx_id(struct amp_rpmsg_dev *rdev, void *data, uint16_t *id)
 {
-	if (!data || buf_to_id(rdev, &rdev->tvq,
-			       (char *)data - AMP_RPMSG_HDR_SIZE, id))
+	if (!data ||
+	    buf_to_id(rdev, &rdev->tvq, (char *)data - AMP_RPMSG_HDR_SIZE, id))
 		return -EINVAL;
 	if (rdev->tvq.slots[*id].user != SLOT_APP)
 		return -EINVAL;
@@ -367,8 +366,7 @@ int amp_rpmsg_sendto_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
 {
 	if (!ept)
 		return -EINVAL;
-	return amp_rpmsg_send_offchannel_nocopy(ept, ept->addr, dst, data,
-						len);
+	return amp_rpmsg_send_offchannel_nocopy(ept, ept->addr, dst, data, len);
 }
 
 int amp_rpmsg_release_tx_buffer(struct amp_rpmsg_endpoint *ept, void *data)
@@ -519,8 +517,8 @@ int amp_rpmsg_poll(struct amp_rpmsg_dev *rdev, uint32_t timeout_us)
 
 static int rx_app_id(struct amp_rpmsg_dev *rdev, void *data, uint16_t *id)
 {
-	if (!data || buf_to_id(rdev, &rdev->rvq,
-			       (char *)data - AMP_RPMSG_HDR_SIZE, id))
+	if (!data ||
+	    buf_to_id(rdev, &rdev->rvq, (char *)data - AMP_RPMSG_HDR_SIZE, id))
 		return -EINVAL;
 	return 0;
 }
@@ -702,8 +700,7 @@ void amp_rpmsg_set_err_cb(struct amp_rpmsg_dev *rdev, amp_ipc_err_cb cb,
 	rp_unlock(rdev);
 }
 
-void amp_rpmsg_get_stats(struct amp_rpmsg_dev *rdev,
-			 struct amp_rpmsg_stats *st)
+void amp_rpmsg_get_stats(struct amp_rpmsg_dev *rdev, struct amp_rpmsg_stats *st)
 {
 	rp_lock(rdev);
 	*st = rdev->stats;

@@ -30,7 +30,8 @@ int amp_rsc_find_vdev(void *table, size_t size, uint32_t virtio_id,
 		if (size - off < sizeof(*v))
 			return -EINVAL;
 		need = sizeof(*v) +
-		       (uint64_t)v->num_of_vrings * sizeof(struct amp_rsc_vring) +
+		       (uint64_t)v->num_of_vrings *
+			       sizeof(struct amp_rsc_vring) +
 		       v->config_len;
 		if (need > size - off)
 			return -EINVAL;

@@ -77,7 +77,8 @@ static int check_vdev(struct amp_rsc_vdev *vdev,
 {
 	if (!vdev || !port || !port->ops || !port->ops->notify)
 		return -EINVAL;
-	vdev_inval(port, vdev, sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring));
+	vdev_inval(port, vdev,
+		   sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring));
 	if (AMP_READ_ONCE(vdev->type) != AMP_RSC_VDEV ||
 	    AMP_READ_ONCE(vdev->id) != AMP_VIRTIO_ID_RPMSG ||
 	    AMP_READ_ONCE(vdev->num_of_vrings) < 2)
@@ -120,16 +121,17 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 	AMP_WRITE_ONCE(vdev->gfeatures, feat);
 	vdev_clean(port, &vdev->gfeatures, sizeof(vdev->gfeatures));
 	rdev->features = feat;
-	set_status(port, vdev, AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER |
-				       AMP_VIRTIO_S_FEATURES_OK);
+	set_status(port, vdev,
+		   AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER |
+			   AMP_VIRTIO_S_FEATURES_OK);
 
 	/* vring0: remote-to-host (our RX); vring1: host-to-remote (TX). */
 	ret = setup_vq(rdev, &rdev->rvq, AMP_VQ_DRIVER, &vdev->vring[0],
 		       cfg->vring_mem[0], cfg->slots[0], cfg->nslots[0]);
 	if (!ret)
-		ret = setup_vq(rdev, &rdev->tvq, AMP_VQ_DRIVER,
-			       &vdev->vring[1], cfg->vring_mem[1],
-			       cfg->slots[1], cfg->nslots[1]);
+		ret = setup_vq(rdev, &rdev->tvq, AMP_VQ_DRIVER, &vdev->vring[1],
+			       cfg->vring_mem[1], cfg->slots[1],
+			       cfg->nslots[1]);
 	if (ret)
 		goto fail;
 
@@ -163,9 +165,9 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 	ret = rpmsg_dev_start(rdev);
 	if (ret)
 		goto fail;
-	set_status(port, vdev, AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER |
-				       AMP_VIRTIO_S_FEATURES_OK |
-				       AMP_VIRTIO_S_DRIVER_OK);
+	set_status(port, vdev,
+		   AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER |
+			   AMP_VIRTIO_S_FEATURES_OK | AMP_VIRTIO_S_DRIVER_OK);
 	port->ops->notify(port->priv, AMP_READ_ONCE(vdev->notifyid));
 	return 0;
 fail:
@@ -195,8 +197,8 @@ int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
 		status = AMP_LOAD_ACQUIRE(vdev->status);
 		/* Test the bit: Linux writes intermediate values too. */
 		if ((status & AMP_VIRTIO_S_DRIVER_OK) &&
-		    !(status & (AMP_VIRTIO_S_FAILED |
-				AMP_VIRTIO_S_NEEDS_RESET)))
+		    !(status &
+		      (AMP_VIRTIO_S_FAILED | AMP_VIRTIO_S_NEEDS_RESET)))
 			break;
 		if (!timeout_us || !port->ops->wait)
 			return -EAGAIN;
@@ -210,7 +212,8 @@ int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
 	rdev->role = AMP_RPMSG_REMOTE;
 	rdev->port = port;
 	rdev->vdev = vdev;
-	vdev_inval(port, vdev, sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring));
+	vdev_inval(port, vdev,
+		   sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring));
 	rdev->features = AMP_READ_ONCE(vdev->gfeatures) &
 			 AMP_READ_ONCE(vdev->dfeatures) &
 			 (1u << AMP_VIRTIO_RPMSG_F_NS);
@@ -218,9 +221,8 @@ int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
 	ret = setup_vq(rdev, &rdev->tvq, AMP_VQ_DEVICE, &vdev->vring[0], NULL,
 		       cfg->slots[0], cfg->nslots[0]);
 	if (!ret)
-		ret = setup_vq(rdev, &rdev->rvq, AMP_VQ_DEVICE,
-			       &vdev->vring[1], NULL, cfg->slots[1],
-			       cfg->nslots[1]);
+		ret = setup_vq(rdev, &rdev->rvq, AMP_VQ_DEVICE, &vdev->vring[1],
+			       NULL, cfg->slots[1], cfg->nslots[1]);
 	if (ret)
 		return ret;
 	rdev->tx_free = NO_SLOT;

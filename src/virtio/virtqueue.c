@@ -182,8 +182,8 @@ int amp_vq_driver_get_used(struct amp_virtqueue *vq, uint16_t *id,
 	}
 }
 
-int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id,
-			    void **va, uint32_t *len)
+int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
+			    uint32_t *len)
 {
 	struct amp_vring_avail *avail = vq->vr.avail;
 
@@ -211,8 +211,8 @@ int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id,
 		}
 		vq_inval(vq, &avail->ring[vq->last_seen & (vq->num - 1)],
 			 sizeof(uint16_t));
-		head = AMP_READ_ONCE(avail->ring[vq->last_seen &
-						 (vq->num - 1)]);
+		head = AMP_READ_ONCE(
+			avail->ring[vq->last_seen & (vq->num - 1)]);
 		vq->last_seen++;
 		if (head >= vq->num) {
 			amp_vq_report(vq, AMP_IPC_ERR_DESC_ID, head);
@@ -231,8 +231,8 @@ int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id,
 		d.flags = dp->flags;
 
 		err = AMP_IPC_ERR_MAX;
-		if (d.flags & (AMP_VRING_DESC_F_NEXT |
-			       AMP_VRING_DESC_F_INDIRECT))
+		if (d.flags &
+		    (AMP_VRING_DESC_F_NEXT | AMP_VRING_DESC_F_INDIRECT))
 			err = AMP_IPC_ERR_DESC_CHAIN;
 		else if (!d.len)
 			err = AMP_IPC_ERR_DESC_LEN;
@@ -259,8 +259,7 @@ int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id,
 	}
 }
 
-int amp_vq_device_put_used(struct amp_virtqueue *vq, uint16_t id,
-			   uint32_t len)
+int amp_vq_device_put_used(struct amp_virtqueue *vq, uint16_t id, uint32_t len)
 {
 	struct amp_vring_used_elem *e;
 	struct amp_vq_slot *s;
@@ -316,12 +315,13 @@ static void set_cb_flag(struct amp_virtqueue *vq, bool off)
 
 	if (vq->role == AMP_VQ_DRIVER) {
 		f = &vq->vr.avail->flags;
-		AMP_WRITE_ONCE(*f, (uint16_t)(off ?
-				AMP_VRING_AVAIL_F_NO_INTERRUPT : 0));
+		AMP_WRITE_ONCE(*f,
+			       (uint16_t)(off ? AMP_VRING_AVAIL_F_NO_INTERRUPT :
+						0));
 	} else {
 		f = &vq->vr.used->flags;
-		AMP_WRITE_ONCE(*f,
-			       (uint16_t)(off ? AMP_VRING_USED_F_NO_NOTIFY : 0));
+		AMP_WRITE_ONCE(*f, (uint16_t)(off ? AMP_VRING_USED_F_NO_NOTIFY :
+						    0));
 	}
 	vq_clean(vq, f, sizeof(*f));
 	vq->cb_off = off;

@@ -66,8 +66,8 @@ static void remote_main(int sock, enum mode mode, uint32_t bufsize)
 			_exit(14);
 	/* Stream r.stream_n numbered messages without copying. */
 	for (i = 0; i < r.stream_n; i++) {
-		uint8_t *b = amp_rpmsg_get_tx_payload_buffer(&r.ept, &cap,
-							     true);
+		uint8_t *b =
+			amp_rpmsg_get_tx_payload_buffer(&r.ept, &cap, true);
 		uint32_t len = 4 + i % (cap - 3);
 
 		if (!b || cap != bufsize - 16)
@@ -113,7 +113,8 @@ static int host_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 	memcpy(h->data, data, len);
 	if (h->hold) {
 		memcpy(&seq, data, 4);
-		if (seq != h->expect || tu_check((char *)data + 4, len - 4, seq))
+		if (seq != h->expect ||
+		    tu_check((char *)data + 4, len - 4, seq))
 			h->bad++;
 		h->expect++;
 		/* Keep a few buffers for a while, release them later. */
@@ -131,13 +132,13 @@ static int host_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 	return 0;
 }
 
-static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name,
-		    uint32_t dest, void *priv)
+static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name, uint32_t dest,
+		    void *priv)
 {
 	struct host *h = priv;
 
-	if (!amp_rpmsg_create_ept(&h->ept, rdev, name, AMP_RPMSG_ADDR_ANY,
-				  dest, host_cb, NULL, h))
+	if (!amp_rpmsg_create_ept(&h->ept, rdev, name, AMP_RPMSG_ADDR_ANY, dest,
+				  host_cb, NULL, h))
 		h->bound = true;
 }
 
@@ -158,8 +159,7 @@ static void link_open(struct link *l, enum mode mode, uint32_t bufsize)
 	cfg.h2r_buf_size = bufsize;
 	cfg.r2h_buf_size = bufsize;
 	assert_int_equal(amp_linux_ipc_host_create(&cfg, &l->ipc), 0);
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
-				    sv),
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
 			 0);
 	fflush(NULL);
 	l->pid = fork();
@@ -170,9 +170,8 @@ static void link_open(struct link *l, enum mode mode, uint32_t bufsize)
 	}
 	close(sv[1]);
 	/* Send the memfd first: the remote waits for DRIVER_OK itself. */
-	assert_int_equal(amp_linux_ipc_send_fd(sv[0],
-					       amp_linux_ipc_memfd(l->ipc)),
-			 0);
+	assert_int_equal(
+		amp_linux_ipc_send_fd(sv[0], amp_linux_ipc_memfd(l->ipc)), 0);
 	close(sv[0]);
 	assert_int_equal(amp_linux_ipc_rpmsg_start(l->ipc, &l->rdev, 0), 0);
 	amp_rpmsg_set_ns_bind_cb(&l->rdev, bind_cb, &l->h);
@@ -248,9 +247,8 @@ static void test_remote_stream_held(void **state)
 	assert_int_equal(l.h.bad, 0);
 	assert_int_equal(l.h.expect, n);
 	for (int i = 0; i < l.h.nheld; i++)
-		assert_int_equal(amp_rpmsg_release_rx_buffer(&l.h.ept,
-							     l.h.held[i]),
-				 0);
+		assert_int_equal(
+			amp_rpmsg_release_rx_buffer(&l.h.ept, l.h.held[i]), 0);
 	link_close(&l);
 }
 

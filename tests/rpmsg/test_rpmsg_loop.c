@@ -44,8 +44,8 @@ struct bind_ctx {
 	int calls;
 };
 
-static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name,
-		    uint32_t dest, void *priv)
+static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name, uint32_t dest,
+		    void *priv)
 {
 	struct bind_ctx *b = priv;
 
@@ -74,11 +74,10 @@ static void test_ns_and_echo(void **state)
 	amp_rpmsg_set_ns_bind_cb(&p.hd, bind_cb, &b);
 
 	/* Remote announces "echo"; the host binds a new endpoint to it. */
-	assert_int_equal(amp_rpmsg_create_ept(&rept, &p.rd, "echo",
-					      AMP_RPMSG_ADDR_ANY,
-					      AMP_RPMSG_ADDR_ANY, rec_cb, NULL,
-					      &rrec),
-			 0);
+	assert_int_equal(
+		amp_rpmsg_create_ept(&rept, &p.rd, "echo", AMP_RPMSG_ADDR_ANY,
+				     AMP_RPMSG_ADDR_ANY, rec_cb, NULL, &rrec),
+		0);
 	assert_true(rept.addr >= 1024);
 	assert_true(rept.announced);
 	rp_pair_pump(&p);
@@ -139,11 +138,10 @@ static void test_ns_binds_waiting_ept(void **state)
 			 0);
 	rp_pair_pump(&p);
 	/* The host announces "svc": the remote endpoint binds to it. */
-	assert_int_equal(amp_rpmsg_create_ept(&hept, &p.hd, "svc",
-					      AMP_RPMSG_ADDR_ANY,
-					      AMP_RPMSG_ADDR_ANY, rec_cb, NULL,
-					      &hrec),
-			 0);
+	assert_int_equal(
+		amp_rpmsg_create_ept(&hept, &p.hd, "svc", AMP_RPMSG_ADDR_ANY,
+				     AMP_RPMSG_ADDR_ANY, rec_cb, NULL, &hrec),
+		0);
 	rp_pair_pump(&p);
 	assert_int_equal(rept.dest_addr, hept.addr);
 	/* The remote announced before the host had "svc": still unbound. */
@@ -171,30 +169,30 @@ static void test_addresses(void **state)
 	(void)state;
 	rp_pair_open(&p, NULL);
 	assert_int_equal(amp_rpmsg_create_ept(&e[0], &p.hd, NULL,
-					      AMP_RPMSG_ADDR_ANY, 5, NULL,
-					      NULL, NULL),
+					      AMP_RPMSG_ADDR_ANY, 5, NULL, NULL,
+					      NULL),
 			 0);
 	assert_int_equal(e[0].addr, 1024);
-	assert_int_equal(amp_rpmsg_create_ept(&e[1], &p.hd, NULL, 1025, 5,
-					      NULL, NULL, NULL),
-			 0);
-	assert_int_equal(amp_rpmsg_create_ept(&e[2], &p.hd, NULL,
-					      AMP_RPMSG_ADDR_ANY, 5, NULL,
+	assert_int_equal(amp_rpmsg_create_ept(&e[1], &p.hd, NULL, 1025, 5, NULL,
 					      NULL, NULL),
 			 0);
+	assert_int_equal(amp_rpmsg_create_ept(&e[2], &p.hd, NULL,
+					      AMP_RPMSG_ADDR_ANY, 5, NULL, NULL,
+					      NULL),
+			 0);
 	assert_int_equal(e[2].addr, 1026);
-	assert_int_equal(amp_rpmsg_create_ept(&e[3], &p.hd, NULL, 1025, 5,
-					      NULL, NULL, NULL),
+	assert_int_equal(amp_rpmsg_create_ept(&e[3], &p.hd, NULL, 1025, 5, NULL,
+					      NULL, NULL),
 			 -EADDRINUSE);
 	assert_int_equal(amp_rpmsg_create_ept(&e[3], &p.hd, NULL,
 					      AMP_RPMSG_NS_ADDR, 5, NULL, NULL,
 					      NULL),
 			 -EADDRINUSE);
-	assert_int_equal(amp_rpmsg_create_ept(&e[3], &p.hd,
-					      "this-name-is-way-too-long-for-rpmsg",
-					      AMP_RPMSG_ADDR_ANY, 5, NULL,
-					      NULL, NULL),
-			 -EINVAL);
+	assert_int_equal(
+		amp_rpmsg_create_ept(&e[3], &p.hd,
+				     "this-name-is-way-too-long-for-rpmsg",
+				     AMP_RPMSG_ADDR_ANY, 5, NULL, NULL, NULL),
+		-EINVAL);
 	/* Reserved addresses can be taken explicitly. */
 	assert_int_equal(amp_rpmsg_create_ept(&e[3], &p.hd, NULL, 100, 5, NULL,
 					      NULL, NULL),
@@ -295,8 +293,7 @@ static void held_one_way(struct rp_pair *p, struct amp_rpmsg_dev *from,
 	}
 	/* Ring exhausted: no new buffer appears, however often we try. */
 	for (i = 0; i < 1000; i++) {
-		assert_int_equal(amp_rpmsg_trysend(&a, &i, sizeof(i)),
-				 -EAGAIN);
+		assert_int_equal(amp_rpmsg_trysend(&a, &i, sizeof(i)), -EAGAIN);
 		assert_int_equal(amp_rpmsg_process(to), 0);
 	}
 	assert_null(amp_rpmsg_get_tx_payload_buffer(&a, NULL, false));

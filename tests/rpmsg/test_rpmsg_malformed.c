@@ -111,8 +111,7 @@ static void evil_used(struct fx *f, uint32_t id, uint32_t len)
 
 	vr->used->ring[idx & (vr->num - 1)] =
 		(struct amp_vring_used_elem){ id, len };
-	__atomic_store_n(&vr->used->idx, (uint16_t)(idx + 1),
-			 __ATOMIC_RELEASE);
+	__atomic_store_n(&vr->used->idx, (uint16_t)(idx + 1), __ATOMIC_RELEASE);
 }
 
 /* Address and pointer of host TX buffer @i (a legitimate buffer). */
@@ -128,8 +127,8 @@ static struct amp_rpmsg_hdr *txhdr(struct fx *f, unsigned int i)
 
 static void put_msg(struct fx *f, unsigned int i, uint32_t dst, uint16_t len)
 {
-	*txhdr(f, i) = (struct amp_rpmsg_hdr){ .src = 2001, .dst = dst,
-					       .len = len };
+	*txhdr(f, i) =
+		(struct amp_rpmsg_hdr){ .src = 2001, .dst = dst, .len = len };
 }
 
 static uint16_t used_idx1(struct fx *f)
@@ -176,11 +175,11 @@ static void test_desc_addr_outside(void **state)
 {
 	struct fx *f = *state;
 
-	evil_post(f, 0, f->pa_base - 16, 512, 0);     /* below */
+	evil_post(f, 0, f->pa_base - 16, 512, 0); /* below */
 	evil_post(f, 1, f->pa_base + f->size - 100, 512, 0); /* straddles */
-	evil_post(f, 2, UINT64_MAX - 8, 512, 0);      /* wraps */
-	evil_post(f, 3, 0x1000, 512, 0);              /* a low address */
-	evil_post(f, 4, f->pa_base, 0xFFFFFFFFu, 0);  /* huge len */
+	evil_post(f, 2, UINT64_MAX - 8, 512, 0); /* wraps */
+	evil_post(f, 3, 0x1000, 512, 0); /* a low address */
+	evil_post(f, 4, f->pa_base, 0xFFFFFFFFu, 0); /* huge len */
 	assert_int_equal(amp_rpmsg_process(&f->p.rd), 0);
 	assert_int_equal(cnt(&f->p.rd, AMP_IPC_ERR_DESC_ADDR), 5);
 	assert_int_equal(used_idx1(f), 5);
@@ -259,16 +258,15 @@ static void test_dup_avail_id(void **state)
 
 static void ns_send(struct fx *f, const void *m, size_t len)
 {
-	assert_int_equal(amp_rpmsg_trysend_offchannel(&f->he, 2001,
-						      AMP_RPMSG_NS_ADDR, m,
-						      len),
+	assert_int_equal(amp_rpmsg_trysend_offchannel(
+				 &f->he, 2001, AMP_RPMSG_NS_ADDR, m, len),
 			 (int)len);
 	amp_rpmsg_process(&f->p.rd);
 }
 
 static int binds;
-static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name,
-		    uint32_t dest, void *priv)
+static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name, uint32_t dest,
+		    void *priv)
 {
 	(void)rdev;
 	(void)name;
@@ -349,9 +347,9 @@ static void test_used_len_and_hdr_len(void **state)
 	assert_int_equal(cnt(&f->p.hd, AMP_IPC_ERR_HDR_LEN), 1);
 	assert_int_equal(f->hrx.n, 0);
 	/* Both buffers were posted again: the ring is full. */
-	assert_int_equal((uint16_t)(f->p.hd.rvq.vr.avail->idx -
-				    f->p.hd.rvq.last_seen),
-			 256);
+	assert_int_equal(
+		(uint16_t)(f->p.hd.rvq.vr.avail->idx - f->p.hd.rvq.last_seen),
+		256);
 }
 
 static void test_used_idx_jump(void **state)

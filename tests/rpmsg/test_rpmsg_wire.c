@@ -59,14 +59,19 @@ static void test_ns_bytes(void **state)
 
 static void test_vdev_bytes(void **state)
 {
-	static const uint8_t golden[28 + 40] = {
-		3, 0, 0, 0, 7, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, /* type..df */
-		1, 0, 0, 0, 0, 0, 0, 0, 0x07, 2, 0, 0,		/* gf..rsv */
-		0x00, 0x10, 0x00, 0x10, 0x00, 0x10, 0, 0,	/* da, align */
-		0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* num, nid, r */
-		0x00, 0x40, 0x00, 0x10, 0x00, 0x10, 0, 0,	/* vring1 */
-		0x00, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
-	};
+	static const uint8_t
+		golden[28 + 40] = {
+			3,    0,    0,	  0,	7,    0,    0, 0, 2,
+			0,    0,    0,	  1,	0,    0,    0, /* type..df */
+			1,    0,    0,	  0,	0,    0,    0, 0, 0x07,
+			2,    0,    0, /* gf..rsv */
+			0x00, 0x10, 0x00, 0x10, 0x00, 0x10, 0, 0, /* da, align */
+			0x00, 0x01, 0,	  0,	0,    0,    0, 0, 0,
+			0,    0,    0, /* num, nid, r */
+			0x00, 0x40, 0x00, 0x10, 0x00, 0x10, 0, 0, /* vring1 */
+			0x00, 0x01, 0,	  0,	1,    0,    0, 0, 0,
+			0,    0,    0,
+		};
 	_Alignas(8) uint8_t buf[28 + 40];
 	struct amp_rsc_vdev *v = (struct amp_rsc_vdev *)buf;
 
@@ -160,8 +165,9 @@ static void test_host_shared_layout(void **state)
 	assert_int_equal(vr.used->flags, AMP_VRING_USED_F_NO_NOTIFY);
 
 	/* A host message on the wire: header + payload in the TX buffer. */
-	assert_int_equal(amp_rpmsg_create_ept(&ept, &p.hd, "", 1030, 1031,
-					      NULL, NULL, NULL), 0);
+	assert_int_equal(amp_rpmsg_create_ept(&ept, &p.hd, "", 1030, 1031, NULL,
+					      NULL, NULL),
+			 0);
 	assert_int_equal(amp_rpmsg_trysend(&ept, "hello", 5), 5);
 	amp_vring_init(&vr, 256, shm + 0x4000, 4096);
 	assert_int_equal(vr.avail->idx, 1);
@@ -171,8 +177,8 @@ static void test_host_shared_layout(void **state)
 	buf = shm + (vr.desc[i].addr - cfg.pa_base);
 	{
 		static const uint8_t golden[21] = {
-			0x06, 0x04, 0, 0, 0x07, 0x04, 0, 0, 0, 0, 0, 0,
-			5,    0,    0, 0, 'h',  'e',  'l', 'l', 'o'
+			0x06, 0x04, 0, 0, 0x07, 0x04, 0,   0,	0,   0,	 0,
+			0,    5,    0, 0, 0,	'h',  'e', 'l', 'l', 'o'
 		};
 		assert_memory_equal(buf, golden, sizeof(golden));
 	}

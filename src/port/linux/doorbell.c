@@ -77,8 +77,8 @@ static int seen(struct amp_bell_waiter *w, uint32_t last)
 
 int amp_bell_wait(struct amp_bell_waiter *w, uint32_t timeout_us)
 {
-	uint32_t last = atomic_load_explicit(&w->last_seq,
-					     memory_order_relaxed);
+	uint32_t last =
+		atomic_load_explicit(&w->last_seq, memory_order_relaxed);
 	uint64_t t0, deadline, spin_end, slept_from;
 	uint32_t i;
 	int ret = -ETIMEDOUT;
@@ -90,9 +90,8 @@ int amp_bell_wait(struct amp_bell_waiter *w, uint32_t timeout_us)
 		return -ETIMEDOUT;
 	}
 	t0 = now_ns();
-	deadline = timeout_us == UINT32_MAX ?
-			   UINT64_MAX :
-			   t0 + (uint64_t)timeout_us * 1000u;
+	deadline = timeout_us == UINT32_MAX ? UINT64_MAX :
+					      t0 + (uint64_t)timeout_us * 1000u;
 	spin_end = t0 + w->spin_ns;
 	if (spin_end > deadline)
 		spin_end = deadline;

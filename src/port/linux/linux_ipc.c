@@ -58,7 +58,7 @@ struct amp_linux_ipc {
 	struct amp_ipc_port port;
 	pthread_mutex_t lock;
 	struct amp_bell_waiter waiter; /* our bell */
-	struct amp_bell *peer;         /* the other side's bell */
+	struct amp_bell *peer; /* the other side's bell */
 	struct amp_vq_slot *slots[2];
 	unsigned int nslots[2];
 	struct amp_linux_ipc_cfg cfg;
@@ -136,7 +136,8 @@ static void setup_port(struct amp_linux_ipc *ipc, uint64_t pa, uint32_t da)
 		.flags = ipc->cfg.noncoherent ? 0 : AMP_IPC_F_COHERENT,
 	};
 	pthread_mutex_init(&ipc->lock, NULL);
-	amp_bell_waiter_init(&ipc->waiter, &ipc->hdr->bell[b], ipc->cfg.spin_us);
+	amp_bell_waiter_init(&ipc->waiter, &ipc->hdr->bell[b],
+			     ipc->cfg.spin_us);
 	ipc->peer = &ipc->hdr->bell[!b];
 }
 
@@ -220,8 +221,8 @@ int amp_linux_ipc_host_create(const struct amp_linux_ipc_cfg *cfg,
 		goto fail;
 	}
 
-	ipc->memfd = memfd_create("ampshm-rpmsg", MFD_CLOEXEC |
-						  MFD_ALLOW_SEALING);
+	ipc->memfd =
+		memfd_create("ampshm-rpmsg", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (ipc->memfd < 0) {
 		ret = amp_err(-errno, "linux_ipc: memfd_create failed");
 		goto fail;
