@@ -59,19 +59,16 @@ static void test_ns_bytes(void **state)
 
 static void test_vdev_bytes(void **state)
 {
-	static const uint8_t
-		golden[28 + 40] = {
-			3,    0,    0,	  0,	7,    0,    0, 0, 2,
-			0,    0,    0,	  1,	0,    0,    0, /* type..df */
-			1,    0,    0,	  0,	0,    0,    0, 0, 0x07,
-			2,    0,    0, /* gf..rsv */
-			0x00, 0x10, 0x00, 0x10, 0x00, 0x10, 0, 0, /* da, align */
-			0x00, 0x01, 0,	  0,	0,    0,    0, 0, 0,
-			0,    0,    0, /* num, nid, r */
-			0x00, 0x40, 0x00, 0x10, 0x00, 0x10, 0, 0, /* vring1 */
-			0x00, 0x01, 0,	  0,	1,    0,    0, 0, 0,
-			0,    0,    0,
-		};
+	/* clang-format off */
+	static const uint8_t golden[28 + 40] = {
+		3, 0, 0, 0, 7, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, /* type..df */
+		1, 0, 0, 0, 0, 0, 0, 0, 0x07, 2, 0, 0,          /* gf..rsv */
+		0x00, 0x10, 0x00, 0x10, 0x00, 0x10, 0, 0,       /* da, align */
+		0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,       /* num, nid, r */
+		0x00, 0x40, 0x00, 0x10, 0x00, 0x10, 0, 0,       /* vring1 */
+		0x00, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
+	};
+	/* clang-format on */
 	_Alignas(8) uint8_t buf[28 + 40];
 	struct amp_rsc_vdev *v = (struct amp_rsc_vdev *)buf;
 
