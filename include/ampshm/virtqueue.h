@@ -13,7 +13,8 @@
  * Everything read from the other side is validated: ring indices that jump
  * more than @c num ahead (the queue is then marked broken), descriptor ids
  * out of range or not posted, chained or indirect descriptors, addresses
- * outside the port's regions, lengths larger than the buffer. A bad entry is
+ * outside the port's regions or not 4-byte aligned (headers are accessed in
+ * place), lengths larger than the buffer. A bad entry is
  * dropped, counted in the queue's error counters and reported through the
  * optional error callback; the queue keeps running.
  *

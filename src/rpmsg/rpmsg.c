@@ -190,8 +190,12 @@ static int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst,
 		ret = -EMSGSIZE;
 		goto out;
 	}
+	/*
+	 * memmove: @data may be an RX buffer, and a hostile host can make an
+	 * RX and a TX buffer overlap.
+	 */
 	if (len)
-		memcpy(tx_buf(rdev, id) + AMP_RPMSG_HDR_SIZE, data, len);
+		memmove(tx_buf(rdev, id) + AMP_RPMSG_HDR_SIZE, data, len);
 	tx_commit(rdev, id, src, dst, len);
 	ret = (int)len;
 out:

@@ -107,6 +107,10 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 	    cfg->rx_buf_size > 0xFFFFu + AMP_RPMSG_HDR_SIZE ||
 	    cfg->tx_buf_size > 0xFFFFu + AMP_RPMSG_HDR_SIZE)
 		return -EINVAL;
+	/* Headers are accessed in place: keep every buffer 4-byte aligned. */
+	if (((uintptr_t)cfg->rx_bufs | (uintptr_t)cfg->tx_bufs |
+	     cfg->rx_buf_size | cfg->tx_buf_size) & 3)
+		return -EINVAL;
 
 	memset(rdev, 0, sizeof(*rdev));
 	rdev->role = AMP_RPMSG_HOST;

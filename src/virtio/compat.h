@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the portable layers (src/virtio, src/rpmsg) take from the C library:
- * errno codes and memcpy/memset. Hosted builds use the real headers; a
+ * errno codes and memcpy/memmove/memset. Hosted builds use the real headers; a
  * freestanding (bare-metal) build gets the Linux errno values and the
  * prototypes, which every firmware runtime provides.
  */
@@ -15,6 +15,7 @@
 #include <string.h>
 #else
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 
 #define EPERM 1

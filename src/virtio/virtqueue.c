@@ -236,7 +236,8 @@ int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
 			err = AMP_IPC_ERR_DESC_CHAIN;
 		else if (!d.len)
 			err = AMP_IPC_ERR_DESC_LEN;
-		else if (!(p = amp_ipc_pa_to_va(vq->port, d.addr, d.len)))
+		else if ((d.addr & 3) ||
+			 !(p = amp_ipc_pa_to_va(vq->port, d.addr, d.len)))
 			err = AMP_IPC_ERR_DESC_ADDR;
 		s->state = AMP_VQ_SLOT_HELD;
 		if (err != AMP_IPC_ERR_MAX) {

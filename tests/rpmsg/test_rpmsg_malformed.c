@@ -187,6 +187,10 @@ static void test_desc_addr_outside(void **state)
 	evil_post(f, 5, f->pa_base + f->size - 16, 16, 0);
 	assert_int_equal(amp_rpmsg_process(&f->p.rd), 0);
 	assert_int_equal(cnt(&f->p.rd, AMP_IPC_ERR_DESC_ADDR), 5);
+	/* Misaligned: headers are accessed in place. */
+	evil_post(f, 6, txpa(f, 6) + 2, 64, 0);
+	assert_int_equal(amp_rpmsg_process(&f->p.rd), 0);
+	assert_int_equal(cnt(&f->p.rd, AMP_IPC_ERR_DESC_ADDR), 6);
 }
 
 static void test_desc_len(void **state)

@@ -207,7 +207,8 @@ int amp_linux_ipc_host_create(const struct amp_linux_ipc_cfg *cfg,
 	    cfg->h2r_buf_size <= AMP_RPMSG_HDR_SIZE ||
 	    cfg->r2h_buf_size <= AMP_RPMSG_HDR_SIZE ||
 	    cfg->h2r_buf_size > 0xFFFFu + AMP_RPMSG_HDR_SIZE ||
-	    cfg->r2h_buf_size > 0xFFFFu + AMP_RPMSG_HDR_SIZE) {
+	    cfg->r2h_buf_size > 0xFFFFu + AMP_RPMSG_HDR_SIZE ||
+	    ((cfg->h2r_buf_size | cfg->r2h_buf_size) & 3)) {
 		ret = amp_err(-EINVAL, "linux_ipc: bad ring or buffer size");
 		goto fail;
 	}
