@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file rsc_table.h
+ * @brief Resource table (firmware section ".resource_table") structures,
+ *        byte-compatible with Linux remoteproc and OpenAMP.
+ *
+ * Only what the RPMsg virtio device needs is interpreted here (the VDEV
+ * entry and its vrings); the other entries are declared so that a
+ * remoteproc layer can share the definitions.
+ *
+ * This file is freestanding: the firmware side uses it too.
+ */
+#ifndef AMPSHM_RSC_TABLE_H
+#define AMPSHM_RSC_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Resource types
+ *  @{ */
+#define AMP_RSC_CARVEOUT 0u
+#define AMP_RSC_DEVMEM 1u
+#define AMP_RSC_TRACE 2u
+#define AMP_RSC_VDEV 3u
+#define AMP_RSC_VENDOR_START 128u
+#define AMP_RSC_VENDOR_END 512u
+/** @} */
+
+/** "Any address" in 32-bit resource-table fields. */
+#define AMP_RSC_ADDR_ANY 0xFFFFFFFFu
+
+/** virtio device id of RPMsg. */
+#define AMP_VIRTIO_ID_RPMSG 7u
+
+/** @name virtio status bits (VDEV entry status byte)
+ *  @{ */
+#define AMP_VIRTIO_S_ACKNOWLEDGE 0x01u
+#define AMP_VIRTIO_S_DRIVER 0x02u
+#define AMP_VIRTIO_S_DRIVER_OK 0x04u
+#define AMP_VIRTIO_S_FEATURES_OK 0x08u
+#define AMP_VIRTIO_S_NEEDS_RESET 0x40u
+#define AMP_VIRTIO_S_FAILED 0x80u
+/** @} */
+
+/** RPMsg feature bit 0: the name service is supported. */
+#define AMP_VIRTIO_RPMSG_F_NS 0u
+
+/** Table header; u32 offset[num] follows. */
+struct amp_rsc_table {
+	uint32_t ver;         /**< must be 1 */
+	uint32_t num;         /**< number of entries */
+	uint32_t reserved[2]; /**< zero */
+	uint32_t offset[];    /**< byte offset of each entry */
+};
+
+/** Common entry header. */
+struct amp_rsc_hdr {
+	uint32_t type; /**< AMP_RSC_* */
+};
+
+/** CARVEOUT (and DEVMEM) entry, 56 bytes; begins with its type. */
+struct amp_rsc_carveout {
+	uint32_t type;     /**< AMP_RSC_CARVEOUT or AMP_RSC_DEVMEM */
+	uint32_t da;       /**< device address (or ANY) */
+	uint32_t pa;       /**< physical address (or ANY) */
+	uint32_t len;      /**< bytes */
+	uint32_t flags;    /**< IOMMU protection flags */
+	uint32_t reserved; /**< zero */
+	char name[32];     /**< name, NUL padded */
+};
+
+/** TRACE entry, 48 bytes. */
+struct amp_rsc_trace {
+	uint32_t type;     /**< AMP_RSC_TRACE */
+	uint32_t da;       /**< trace buffer device address */
+	uint32_t len;      /**< bytes */
+	uint32_t reserved; /**< zero */
+	char name[32];     /**< name */
+};
+
+/** One vring of a VDEV entry, 20 bytes. */
+struct amp_rsc_vring {
+	uint32_t da;       /**< device address of the vring (or ANY) */
+	uint32_t align;    /**< used-ring alignment */
+	uint32_t num;      /**< ring size */
+	uint32_t notifyid; /**< notify id of this vring */
+	uint32_t reserved; /**< zero (Linux writes the pa here) */
+};
+
+/** VDEV entry, 28 bytes + 20 * num_of_vrings + config_len. */
+struct amp_rsc_vdev {
+	uint32_t type;         /**< AMP_RSC_VDEV */
+	uint32_t id;           /**< virtio device id (7 = rpmsg) */
+	uint32_t notifyid;     /**< notify id of the device (config) */
+	uint32_t dfeatures;    /**< device (remote) features */
+	uint32_t gfeatures;    /**< features the driver (host) accepted */
+	uint32_t config_len;   /**< bytes of config space after the vrings */
+	uint8_t status;        /**< virtio status, AMP_VIRTIO_S_* */
+	uint8_t num_of_vrings; /**< vrings that follow */
+	uint8_t reserved[2];   /**< zero */
+	struct amp_rsc_vring vring[]; /**< then config space */
+};
+
+_Static_assert(sizeof(struct amp_rsc_table) == 16, "rsc table header");
+_Static_assert(sizeof(struct amp_rsc_carveout) == 56, "carveout size");
+_Static_assert(offsetof(struct amp_rsc_carveout, name) == 24, "co name");
+_Static_assert(sizeof(struct amp_rsc_trace) == 48, "trace size");
+_Static_assert(offsetof(struct amp_rsc_trace, name) == 16, "trace name");
+_Static_assert(sizeof(struct amp_rsc_vring) == 20, "vdev vring size");
+_Static_assert(offsetof(struct amp_rsc_vring, notifyid) == 12, "notifyid");
+_Static_assert(sizeof(struct amp_rsc_vdev) == 28, "vdev size");
+_Static_assert(offsetof(struct amp_rsc_vdev, gfeatures) == 16, "gfeatures");
+_Static_assert(offsetof(struct amp_rsc_vdev, config_len) == 20, "cfg len");
+_Static_assert(offsetof(struct amp_rsc_vdev, status) == 24, "status");
+_Static_assert(offsetof(struct amp_rsc_vdev, num_of_vrings) == 25, "nvr");
+_Static_assert(offsetof(struct amp_rsc_vdev, vring) == 28, "vrings");
+
+/**
+ * @brief Find a VDEV entry of a given virtio id in a resource table,
+ *        validating the table's bounds.
+ * @param table first byte of the table
+ * @param size bytes available at @p table
+ * @param virtio_id device id wanted (AMP_VIRTIO_ID_RPMSG)
+ * @param vdev result: the entry inside the table
+ * @return 0, -EINVAL on a malformed table (bad version, offsets or sizes
+ *         outside @p size), -ENOENT if no such entry
+ *
+ * The entry found is entirely inside the table, vrings and config space
+ * included.
+ */
+int amp_rsc_find_vdev(void *table, size_t size, uint32_t virtio_id,
+		      struct amp_rsc_vdev **vdev);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AMPSHM_RSC_TABLE_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Futex doorbell with adaptive spin.
+ *
+ * notify: seq++ (seq_cst), then FUTEX_WAKE only if the waiter announced it
+ * is asleep. wait: spin on seq for up to spin_ns, then announce sleep
+ * (sleepers++, seq_cst), re-check seq and FUTEX_WAIT on it. The two seq_cst
+ * sequences (store seq / load sleepers, store sleepers / load seq) make a
+ * lost wake-up impossible. The futex is shared (not FUTEX_PRIVATE): the
+ * two processes map the memfd at different addresses.
+ *
+ * The spin budget adapts: halved after a wait that had to sleep long (the
+ * peer is idle: do not burn CPU), doubled up to spin_max after a wait that
+ * slept only briefly (spinning a little longer would have avoided the
+ * system calls).
+ */
+#include "port/linux/doorbell.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SPIN_MIN_NS 1000u
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	sched_yield();
+#endif
+}
+
+void amp_bell_waiter_init(struct amp_bell_waiter *w, struct amp_bell *bell,
+			  uint32_t spin_us)
+{
+	w->bell = bell;
+	atomic_store(&w->last_seq, atomic_load(&bell->seq));
+	w->spin_max_ns = spin_us * 1000u;
+	w->spin_ns = w->spin_max_ns;
+}
+
+void amp_bell_ring(struct amp_bell *bell, struct amp_linux_ipc_stats *st)
+{
+	st->notifies++;
+	atomic_fetch_add_explicit(&bell->seq, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&bell->sleepers, memory_order_seq_cst)) {
+		st->futex_wakes++;
+		syscall(SYS_futex, &bell->seq, FUTEX_WAKE, INT_MAX, NULL, NULL,
+			0);
+	}
+}
+
+static int seen(struct amp_bell_waiter *w, uint32_t last)
+{
+	uint32_t s = atomic_load_explicit(&w->bell->seq, memory_order_acquire);
+
+	if (s == last)
+		return 0;
+	atomic_store_explicit(&w->last_seq, s, memory_order_relaxed);
+	return 1;
+}
+
+int amp_bell_wait(struct amp_bell_waiter *w, uint32_t timeout_us)
+{
+	uint32_t last =
+		atomic_load_explicit(&w->last_seq, memory_order_relaxed);
+	uint64_t t0, deadline, spin_end, slept_from;
+	uint32_t i;
+	int ret = -ETIMEDOUT;
+
+	if (seen(w, last))
+		return 0;
+	if (!timeout_us) {
+		w->st.timeouts++;
+		return -ETIMEDOUT;
+	}
+	t0 = now_ns();
+	deadline = timeout_us == UINT32_MAX ? UINT64_MAX :
+					      t0 + (uint64_t)timeout_us * 1000u;
+	spin_end = t0 + w->spin_ns;
+	if (spin_end > deadline)
+		spin_end = deadline;
+
+	for (i = 0;; i++) {
+		cpu_relax();
+		if (seen(w, last)) {
+			w->st.spin_wakeups++;
+			return 0;
+		}
+		if ((i & 31) == 31 && now_ns() >= spin_end)
+			break;
+	}
+
+	slept_from = now_ns();
+	atomic_fetch_add_explicit(&w->bell->sleepers, 1, memory_order_seq_cst);
+	for (;;) {
+		struct timespec ts, *tsp = NULL;
+		uint64_t now;
+
+		if (seen(w, last)) {
+			ret = 0;
+			break;
+		}
+		now = now_ns();
+		if (now >= deadline)
+			break;
+		if (deadline != UINT64_MAX) {
+			uint64_t rem = deadline - now;
+
+			ts.tv_sec = (time_t)(rem / 1000000000u);
+			ts.tv_nsec = (long)(rem % 1000000000u);
+			tsp = &ts;
+		}
+		syscall(SYS_futex, &w->bell->seq, FUTEX_WAIT, last, tsp, NULL,
+			0);
+	}
+	atomic_fetch_sub_explicit(&w->bell->sleepers, 1, memory_order_seq_cst);
+
+	if (ret == 0) {
+		uint64_t slept = now_ns() - slept_from;
+
+		w->st.sleep_wakeups++;
+		if (slept < 4ull * w->spin_max_ns) {
+			w->spin_ns *= 2;
+			if (w->spin_ns > w->spin_max_ns || !w->spin_ns)
+				w->spin_ns = w->spin_max_ns;
+		} else if (w->spin_ns / 2 >= SPIN_MIN_NS) {
+			w->spin_ns /= 2;
+		}
+	} else {
+		w->st.timeouts++;
+		if (w->spin_ns / 2 >= SPIN_MIN_NS)
+			w->spin_ns /= 2;
+	}
+	w->st.spin_ns = w->spin_ns;
+	return ret;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Name service (endpoint 53): 40-byte create/destroy announcements with
+ * Linux's binding rules. Freestanding.
+ */
+#include "rpmsg/rpmsg_internal.h"
+
+int rpmsg_ns_announce(struct amp_rpmsg_endpoint *ept, uint32_t flags)
+{
+	struct amp_rpmsg_ns_msg msg;
+
+	memset(&msg, 0, sizeof(msg));
+	memcpy(msg.name, ept->name,
+	       rp_strnlen(ept->name, AMP_RPMSG_NAME_SIZE - 1));
+	msg.addr = ept->addr;
+	msg.flags = flags;
+	return amp_rpmsg_send_offchannel(ept, ept->addr, AMP_RPMSG_NS_ADDR,
+					 &msg, sizeof(msg));
+}
+
+static bool name_eq(const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < AMP_RPMSG_NAME_SIZE; i++) {
+		if (a[i] != b[i])
+			return false;
+		if (!a[i])
+			return true;
+	}
+	return true;
+}
+
+int rpmsg_ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
+		uint32_t src, void *priv)
+{
+	struct amp_rpmsg_dev *rdev = ns_ept->rdev;
+	struct amp_rpmsg_endpoint *e;
+	struct amp_rpmsg_ns_msg msg;
+	amp_rpmsg_ns_unbind_cb unbind = NULL;
+	amp_rpmsg_ns_bind_cb bind;
+	void *bind_priv;
+
+	(void)src;
+	(void)priv;
+	if (len != sizeof(msg)) {
+		amp_vq_report(&rdev->rvq, AMP_IPC_ERR_NS_LEN, len);
+		return 0;
+	}
+	/* Work on a private copy: the buffer is shared. */
+	memcpy(&msg, data, sizeof(msg));
+	if (rp_strnlen(msg.name, AMP_RPMSG_NAME_SIZE) >= AMP_RPMSG_NAME_SIZE) {
+		amp_vq_report(&rdev->rvq, AMP_IPC_ERR_NS_NAME, msg.addr);
+		return 0;
+	}
+	if (msg.flags != AMP_RPMSG_NS_CREATE &&
+	    msg.flags != AMP_RPMSG_NS_DESTROY) {
+		amp_vq_report(&rdev->rvq, AMP_IPC_ERR_NS_FLAGS, msg.flags);
+		return 0;
+	}
+
+	rp_lock(rdev);
+	for (e = rdev->epts; e; e = e->next) {
+		if (e == ns_ept || !e->name[0] || !name_eq(e->name, msg.name))
+			continue;
+		if (msg.flags == AMP_RPMSG_NS_CREATE &&
+		    e->dest_addr == AMP_RPMSG_ADDR_ANY)
+			break;
+		if (msg.flags == AMP_RPMSG_NS_DESTROY &&
+		    e->dest_addr == msg.addr)
+			break;
+	}
+	if (e && msg.flags == AMP_RPMSG_NS_CREATE) {
+		e->dest_addr = msg.addr; /* bind a waiting local endpoint */
+		rp_unlock(rdev);
+		return 0;
+	}
+	if (e) {
+		e->dest_addr = AMP_RPMSG_ADDR_ANY;
+		unbind = e->ns_unbind_cb;
+		rp_unlock(rdev);
+		if (unbind)
+			unbind(e);
+		return 0;
+	}
+	bind = rdev->ns_bind_cb;
+	bind_priv = rdev->ns_bind_priv;
+	rp_unlock(rdev);
+	if (msg.flags == AMP_RPMSG_NS_CREATE && bind)
+		bind(rdev, msg.name, msg.addr, bind_priv);
+	return 0;
+}
