@@ -22,12 +22,12 @@ extern "C" {
 
 /** @name Resource types
  *  @{ */
-#define AMP_RSC_CARVEOUT 0u
-#define AMP_RSC_DEVMEM 1u
-#define AMP_RSC_TRACE 2u
-#define AMP_RSC_VDEV 3u
-#define AMP_RSC_VENDOR_START 128u
-#define AMP_RSC_VENDOR_END 512u
+#define AMP_RSC_CARVEOUT 0u /**< memory the host allocates or maps for the remote */
+#define AMP_RSC_DEVMEM 1u /**< device memory/registers mapped for the remote */
+#define AMP_RSC_TRACE 2u /**< trace buffer the remote writes its log to */
+#define AMP_RSC_VDEV 3u /**< virtio device (RPMsg) with its vrings */
+#define AMP_RSC_VENDOR_START 128u /**< first vendor-specific type */
+#define AMP_RSC_VENDOR_END 512u /**< end of vendor-specific types */
 /** @} */
 
 /** "Any address" in 32-bit resource-table fields. */
@@ -38,12 +38,12 @@ extern "C" {
 
 /** @name virtio status bits (VDEV entry status byte)
  *  @{ */
-#define AMP_VIRTIO_S_ACKNOWLEDGE 0x01u
-#define AMP_VIRTIO_S_DRIVER 0x02u
-#define AMP_VIRTIO_S_DRIVER_OK 0x04u
-#define AMP_VIRTIO_S_FEATURES_OK 0x08u
-#define AMP_VIRTIO_S_NEEDS_RESET 0x40u
-#define AMP_VIRTIO_S_FAILED 0x80u
+#define AMP_VIRTIO_S_ACKNOWLEDGE 0x01u /**< driver saw the device */
+#define AMP_VIRTIO_S_DRIVER 0x02u /**< driver knows how to drive it */
+#define AMP_VIRTIO_S_DRIVER_OK 0x04u /**< driver ready: vrings usable */
+#define AMP_VIRTIO_S_FEATURES_OK 0x08u /**< feature negotiation done */
+#define AMP_VIRTIO_S_NEEDS_RESET 0x40u /**< device needs a reset */
+#define AMP_VIRTIO_S_FAILED 0x80u /**< driver gave up */
 /** @} */
 
 /** RPMsg feature bit 0: the name service is supported. */
