@@ -8,7 +8,9 @@
  *  - a DSP behind an IOMMU (40-bit) sees it as one contiguous range;
  *  - a 32-bit Cortex-R5 that only has a carveout window over low memory
  *    cannot reach it: it gets a bounce copy, kept up to date by the syncs;
- *  - the ownership checker catches a CPU write to a range the DSP owns.
+ *  - the ownership checker catches a CPU write to a range the DSP owns;
+ *  - a coprocessor *process* (its own address space) linked by RPMsg gets
+ *    the frame's description and checksums it in place.
  *
  * Exits non-zero if any byte is not what it should be.
  */
@@ -19,6 +21,8 @@
 #include <time.h>
 
 #include <ampshm/ampshm.h>
+
+#include "demo_remote.h"
 
 #define MiB ((uint64_t)1 << 20)
 #define FRAME ((uint64_t)256 * MiB)
@@ -185,6 +189,13 @@ int main(void)
 	CHECK(amp_shm_sync_for_cpu(frame, r5, AMP_DIR_TO_DEVICE, 0, 64));
 
 	CHECK(amp_shm_detach(frame, r5));
+
+	/* 9. A coprocessor process with its own address space, over RPMsg. */
+	cpu_sum = 0; /* step 8 changed the first bytes */
+	for (uint64_t i = 0; i < half / 8; i++)
+		cpu_sum += p[i];
+	bad += demo_remote_run(frame, half, cpu_sum) != 0;
+
 	CHECK(amp_shm_detach(frame, dsp));
 	CHECK(amp_shm_close(frame));
 	CHECK(amp_dev_destroy(r5));

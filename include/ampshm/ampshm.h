@@ -11,5 +11,6 @@
 #include <ampshm/cache.h>
 #include <ampshm/device.h>
 #include <ampshm/shm.h>
+#include <ampshm/phys.h>
 
 #endif

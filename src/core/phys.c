@@ -2,6 +2,8 @@
 #include "core/phys.h"
 
 #include <errno.h>
+
+#include <ampshm/phys.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,4 +127,17 @@ int amp_phys_lookup(amp_pa_t pa, struct amp_phys_region *out)
 	}
 	pthread_rwlock_unlock(&phys_lock);
 	return ret;
+}
+
+int amp_phys_find(amp_pa_t pa, struct amp_phys_info *info)
+{
+	struct amp_phys_region r;
+
+	if (!info || amp_phys_lookup(pa, &r) || pa - r.pa >= r.size)
+		return -ENOENT;
+	info->pa = r.pa;
+	info->size = r.size;
+	info->fd = r.fd;
+	info->fd_offset = r.fd_off;
+	return 0;
 }
