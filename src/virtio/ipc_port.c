@@ -6,11 +6,13 @@
 #include <ampshm/ipc_port.h>
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include "virtio/compat.h"
 
-void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
-		       uint64_t len)
+/* Pointer to [addr, addr+len) in the region that holds it, by pa or da. */
+static void *lookup(const struct amp_ipc_port *port, uint64_t addr,
+		    uint64_t len, bool by_da)
 {
 	unsigned int i;
 
@@ -20,11 +22,12 @@ void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
 		len = 1;
 	for (i = 0; i < port->nregions; i++) {
 		const struct amp_ipc_region *r = &port->regions[i];
+		uint64_t base = by_da ? r->da : r->pa;
 		uint64_t off;
 
-		if (pa < r->pa)
+		if (addr < base)
 			continue;
-		off = pa - r->pa;
+		off = addr - base;
 		if (off >= r->size || len > r->size - off)
 			continue;
 		return (char *)r->va + off;
@@ -32,27 +35,16 @@ void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
 	return NULL;
 }
 
+void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
+		       uint64_t len)
+{
+	return lookup(port, pa, len, false);
+}
+
 void *amp_ipc_da_to_va(const struct amp_ipc_port *port, amp_da_t da,
 		       uint64_t len)
 {
-	unsigned int i;
-
-	if (!port)
-		return NULL;
-	if (!len)
-		len = 1;
-	for (i = 0; i < port->nregions; i++) {
-		const struct amp_ipc_region *r = &port->regions[i];
-		uint64_t off;
-
-		if (da < r->da)
-			continue;
-		off = da - r->da;
-		if (off >= r->size || len > r->size - off)
-			continue;
-		return (char *)r->va + off;
-	}
-	return NULL;
+	return lookup(port, da, len, true);
 }
 
 static const struct amp_ipc_region *find_va(const struct amp_ipc_port *port,
