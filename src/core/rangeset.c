@@ -108,9 +108,9 @@ int amp_rangeset_add(struct amp_rangeset *s, uint64_t start, uint64_t end,
 
 	if (start >= end)
 		return -EINVAL;
-	if (amp_rangeset_overlaps(s, start, end))
-		return -EBUSY;
 	i = amp_rangeset_lower(s, start);
+	if (i < s->n && s->r[i].start < end)
+		return -EBUSY; /* overlaps s->r[i] */
 	left = i > 0 && s->r[i - 1].end == start && s->r[i - 1].tag == tag;
 	right = i < s->n && s->r[i].start == end && s->r[i].tag == tag;
 	if (left && right) {

@@ -90,19 +90,19 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 	ret = sync_check(shm, dev, dir, offset, &len, &a, "sync_for_device");
 	if (ret)
 		goto out;
-	if (amp_rangeset_overlaps(&a->owned, offset, offset + len)) {
+	/* Only a provider hook cares whether this is the first range out. */
+	first = shm->provider->begin_device && !device_owns_any(shm);
+	ret = amp_rangeset_add(&a->owned, offset, offset + len, dir);
+	if (ret == -EBUSY) {
 		const struct amp_range *r =
 			&a->owned.r[amp_rangeset_lower(&a->owned, offset)];
 
-		ret = amp_err(-EBUSY,
-			      "sync_for_device: '%s' already owns "
-			      "[0x%llx, 0x%llx) of '%s'",
-			      dev->name, (unsigned long long)r->start,
-			      (unsigned long long)r->end, shm->name);
-		goto out;
+		amp_err(ret,
+			"sync_for_device: '%s' already owns "
+			"[0x%llx, 0x%llx) of '%s'",
+			dev->name, (unsigned long long)r->start,
+			(unsigned long long)r->end, shm->name);
 	}
-	first = !device_owns_any(shm);
-	ret = amp_rangeset_add(&a->owned, offset, offset + len, dir);
 	if (ret)
 		goto out;
 	p = (a->bounced ? (char *)a->bounce.va : (char *)shm->va) + offset;
@@ -129,7 +129,7 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 	}
 	if (shm->checked)
 		amp_checker_protect(shm, offset, len);
-	if (first && shm->provider->begin_device)
+	if (first)
 		shm->provider->begin_device(shm, dir);
 out:
 	pthread_mutex_unlock(&shm->lock);
@@ -172,7 +172,7 @@ int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 		goto out;
 	if (shm->checked)
 		amp_checker_unprotect(shm, offset, len);
-	if (!device_owns_any(shm) && shm->provider->begin_cpu)
+	if (shm->provider->begin_cpu && !device_owns_any(shm))
 		shm->provider->begin_cpu(shm, dir);
 	if (dir & AMP_DIR_FROM_DEVICE) {
 		p = (a->bounced ? (char *)a->bounce.va : (char *)shm->va) +
