@@ -58,6 +58,8 @@ static int bounce_setup(struct amp_attach *a)
 				  &a->iova, &a->iova_len);
 		if (ret) {
 			amp_sysmem_free_range(pa, size);
+			if (ret != -ERANGE)
+				return ret; /* e.g. IOVA space full */
 			continue;
 		}
 		a->bounce.pa = pa;
@@ -78,11 +80,15 @@ static int bounce_setup(struct amp_attach *a)
 	return 0;
 }
 
-static void bounce_teardown(struct amp_attach *a)
+/* Undo map_for_device(). */
+static void unmap_for_device(struct amp_attach *a)
 {
 	amp_dev_unmap(a->dev, a->iova, a->iova_len);
-	amp_linux_unmap(a->bounce.va, a->bounce.size);
-	amp_sysmem_free_range(a->bounce.pa, a->bounce.size);
+	if (a->bounced) {
+		amp_linux_unmap(a->bounce.va, a->bounce.size);
+		amp_sysmem_free_range(a->bounce.pa, a->bounce.size);
+	}
+	free(a->da_sg);
 }
 
 static int map_for_device(struct amp_attach *a)
@@ -145,11 +151,7 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 	}
 	a->da_off = malloc(a->nda * sizeof(*a->da_off));
 	if (!a->da_off) {
-		if (a->bounced)
-			bounce_teardown(a);
-		else
-			amp_dev_unmap(dev, a->iova, a->iova_len);
-		free(a->da_sg);
+		unmap_for_device(a);
 		free(a);
 		ret = -ENOMEM;
 		goto out;
@@ -201,13 +203,9 @@ int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev)
 	if (!ret) {
 		amp_list_del(&a->dev_node);
 		dev->nattach--;
-		if (a->bounced)
-			bounce_teardown(a);
-		else
-			amp_dev_unmap(dev, a->iova, a->iova_len);
+		unmap_for_device(a);
 		amp_rangeset_fini(&a->owned);
 		free(a->compat_sg);
-		free(a->da_sg);
 		free(a->da_off);
 		free(a);
 	}
