@@ -139,12 +139,17 @@ int amp_sysmem_alloc_contig(uint64_t size, uint64_t align, unsigned how,
 	return ret ? -ENOMEM : 0;
 }
 
+/* Freed memory reads as zero again, and its pages go back. */
+static void free_range_locked(amp_pa_t pa, uint64_t size)
+{
+	amp_linux_discard(ddr.fd, pa - ddr.cfg.pa, size);
+	amp_ralloc_free(ddr.ra, pa, size);
+}
+
 void amp_sysmem_free_range(amp_pa_t pa, uint64_t size)
 {
 	pthread_mutex_lock(&ddr.lock);
-	/* Freed memory reads as zero again, and its pages go back. */
-	amp_linux_discard(ddr.fd, pa - ddr.cfg.pa, size);
-	amp_ralloc_free(ddr.ra, pa, size);
+	free_range_locked(pa, size);
 	pthread_mutex_unlock(&ddr.lock);
 }
 
@@ -179,9 +184,7 @@ static void free_segs(struct amp_shm *shm)
 
 		for (i++; i < shm->nsegs && shm->segs[i].pa == pa + len; i++)
 			len += shm->segs[i].len;
-		/* Freed memory reads as zero again, and its pages go back. */
-		amp_linux_discard(ddr.fd, pa - ddr.cfg.pa, len);
-		amp_ralloc_free(ddr.ra, pa, len);
+		free_range_locked(pa, len);
 	}
 	pthread_mutex_unlock(&ddr.lock);
 	free(shm->segs);
