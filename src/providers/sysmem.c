@@ -117,6 +117,20 @@ uint64_t amp_sysmem_free_bytes(void)
 	return n;
 }
 
+static int alloc_contig_locked(uint64_t size, uint64_t align, unsigned how,
+			       amp_pa_t *pa)
+{
+	if (amp_ralloc_alloc(ddr.ra, size, align,
+			     (how & AMP_SYSMEM_LOW) ? 0 : AMP_RALLOC_TOPDOWN,
+			     pa))
+		return amp_err(-ENOMEM,
+			       "sysmem: no contiguous 0x%llx bytes "
+			       "free (largest piece 0x%llx)",
+			       (unsigned long long)size,
+			       (unsigned long long)amp_ralloc_largest(ddr.ra));
+	return 0;
+}
+
 int amp_sysmem_alloc_contig(uint64_t size, uint64_t align, unsigned how,
 			    amp_pa_t *pa)
 {
@@ -124,19 +138,10 @@ int amp_sysmem_alloc_contig(uint64_t size, uint64_t align, unsigned how,
 
 	pthread_mutex_lock(&ddr.lock);
 	ret = ddr_init_locked();
-	if (!ret) {
-		ret = amp_ralloc_alloc(
-			ddr.ra, size, align,
-			(how & AMP_SYSMEM_LOW) ? 0 : AMP_RALLOC_TOPDOWN, pa);
-		if (ret)
-			amp_err(-ENOMEM,
-				"sysmem: no contiguous 0x%llx bytes "
-				"free (largest piece 0x%llx)",
-				(unsigned long long)size,
-				(unsigned long long)amp_ralloc_largest(ddr.ra));
-	}
+	if (!ret)
+		ret = alloc_contig_locked(size, align, how, pa);
 	pthread_mutex_unlock(&ddr.lock);
-	return ret ? -ENOMEM : 0;
+	return ret;
 }
 
 /* Freed memory reads as zero again, and its pages go back. */
@@ -263,17 +268,9 @@ static int sysmem_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 		amp_pa_t pa;
 		uint64_t align = size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0;
 
-		ret = amp_ralloc_alloc(ddr.ra, size, align, AMP_RALLOC_TOPDOWN,
-				       &pa);
-		if (ret) {
-			ret = amp_err(
-				-ENOMEM,
-				"sysmem: no contiguous 0x%llx "
-				"bytes free (largest 0x%llx)",
-				(unsigned long long)size,
-				(unsigned long long)amp_ralloc_largest(ddr.ra));
+		ret = alloc_contig_locked(size, align, 0, &pa);
+		if (ret)
 			goto out;
-		}
 		shm->segs = calloc(1, sizeof(*shm->segs));
 		if (!shm->segs) {
 			amp_ralloc_free(ddr.ra, pa, size);
