@@ -179,7 +179,7 @@ const char *amp_dev_name(const struct amp_dev *dev)
 
 uint64_t amp_dev_fault_count(const struct amp_dev *dev)
 {
-	uint64_t n = atomic_load(&dev->window_faults);
+	uint64_t n = atomic_load(&dev->faults);
 
 	if (dev->mmu)
 		n += amp_iommu_fault_count(dev->mmu);
@@ -214,7 +214,7 @@ static int translate(struct amp_dev *d, amp_da_t da, bool write, amp_pa_t *pa,
 		if (ret)
 			return -EFAULT;
 		if (!(prot & (write ? AMP_IOMMU_WRITE : AMP_IOMMU_READ))) {
-			atomic_fetch_add(&d->window_faults, 1);
+			atomic_fetch_add(&d->faults, 1);
 			return -EACCES;
 		}
 		return 0;
@@ -228,7 +228,7 @@ static int translate(struct amp_dev *d, amp_da_t da, bool write, amp_pa_t *pa,
 			return 0;
 		}
 	}
-	atomic_fetch_add(&d->window_faults, 1);
+	atomic_fetch_add(&d->faults, 1);
 	return -EFAULT;
 }
 
@@ -306,7 +306,7 @@ static int dev_access(struct amp_dev *d, amp_da_t da, void *buf, size_t len,
 		}
 		host = amp_phys_ptr(pa, &contig);
 		if (!host) {
-			atomic_fetch_add(&d->window_faults, 1);
+			atomic_fetch_add(&d->faults, 1);
 			ret = amp_err(-EFAULT,
 				      "dev: '%s' da 0x%llx -> pa "
 				      "0x%llx is not memory",

@@ -26,7 +26,8 @@ struct amp_dev {
 	struct amp_list attachments; /* of struct amp_attach, by dev_node */
 	unsigned nattach;
 	pthread_mutex_t lock; /* page table, IOVA space */
-	_Atomic uint64_t window_faults;
+	_Atomic uint64_t
+		faults; /* window misses, permission faults, non-memory (IOMMU misses are counted by the IOMMU) */
 };
 
 /*

@@ -6,7 +6,6 @@
 #include <ampshm/cache.h>
 
 #include <stdatomic.h>
-#include <stdbool.h>
 
 static struct amp_cache_ops cache_ops = { .line_size = 64 };
 
