@@ -184,7 +184,8 @@ int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev);
  * TO_DEVICE cleans the CPU caches over the range; FROM_DEVICE invalidates
  * them (a first or last line shared with bytes outside the range is
  * cleaned+invalidated instead); BIDIR does clean+invalidate. In bounce mode
- * TO_DEVICE and BIDIR copy the range to the device's copy. With the
+ * every direction copies the range to the device's copy (so bytes a
+ * FROM_DEVICE transfer leaves unwritten come back unchanged). With the
  * ownership checker the range's pages become inaccessible to the CPU.
  *
  * @param len 0 means "to the end of the buffer"
