@@ -42,7 +42,8 @@ struct amp_ipc_region {
 /** The shared memory is cache coherent: skip cache maintenance. */
 #define AMP_IPC_F_COHERENT (1u << 0)
 
-/** Port operations. Any may be NULL except @c notify. */
+/** Port operations. Any may be NULL except @c notify; wait_prepare and
+ *  wait come together. */
 struct amp_ipc_port_ops {
 	/**
 	 * Notify (kick) the other side about virtqueue @p notifyid.
@@ -50,13 +51,24 @@ struct amp_ipc_port_ops {
 	 */
 	int (*notify)(void *priv, uint32_t notifyid);
 	/**
-	 * Wait until the other side notified at least once since the previous
-	 * return of wait() (or since the port was set up), or until
-	 * @p timeout_us microseconds passed (UINT32_MAX: forever).
-	 * Returns 0 when notified, -ETIMEDOUT otherwise. NULL means "poll":
-	 * the layers return -EAGAIN instead of waiting.
+	 * Snapshot of this side's notification state. A waiter takes it
+	 * *before* its last check for work and passes it to wait(), so that a
+	 * notification arriving between the check and the wait is never lost,
+	 * and several waiters (a poll thread, sending threads) never consume
+	 * each other's notification. NULL (with wait NULL) means "poll": the
+	 * layers return -EAGAIN instead of waiting.
 	 */
-	int (*wait)(void *priv, uint32_t timeout_us);
+	uint32_t (*wait_prepare)(void *priv);
+	/**
+	 * Block until the other side notified after @p token was taken
+	 * (return 0 at once if it already has), or until *remaining_us
+	 * microseconds passed. The time spent is subtracted from
+	 * *remaining_us (UINT32_MAX means forever and is left unchanged), so
+	 * a caller that loops over wait() keeps one deadline for its whole
+	 * call, whatever wakes it. Returns 0 when notified, -ETIMEDOUT (with
+	 * *remaining_us = 0) otherwise.
+	 */
+	int (*wait)(void *priv, uint32_t token, uint32_t *remaining_us);
 	/** Full memory barrier for shared memory (default: C11 seq_cst). */
 	void (*mb)(void *priv);
 	/** Take the lock protecting one side's local state (recursive: no). */

@@ -98,10 +98,14 @@ static int tx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, bool wait)
 {
 	const struct amp_ipc_port *port = rdev->port;
 	struct amp_virtqueue *vq = &rdev->tvq;
+	uint32_t remaining = rdev->tx_timeout_us; /* one deadline per call */
 	bool waited = false;
+	uint32_t token;
 	int ret;
 
 	for (;;) {
+		token = port->ops->wait_prepare ?
+				port->ops->wait_prepare(port->priv) : 0;
 		ret = tx_get_nowait(rdev, id);
 		if (ret != -EAGAIN || !wait)
 			break;
@@ -114,7 +118,7 @@ static int tx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, bool wait)
 			rdev->stats.tx_waits++;
 		waited = true;
 		rp_unlock(rdev);
-		ret = port->ops->wait(port->priv, rdev->tx_timeout_us);
+		ret = port->ops->wait(port->priv, token, &remaining);
 		rp_lock(rdev);
 		if (ret == -ETIMEDOUT) {
 			ret = tx_get_nowait(rdev, id);
@@ -505,15 +509,21 @@ int amp_rpmsg_process(struct amp_rpmsg_dev *rdev)
 int amp_rpmsg_poll(struct amp_rpmsg_dev *rdev, uint32_t timeout_us)
 {
 	const struct amp_ipc_port *port;
+	uint32_t token;
 	int n, ret;
 
+	if (!rdev || !rdev->port)
+		return -EINVAL;
+	port = rdev->port;
+	/* Snapshot first: a notification racing with process() is kept. */
+	token = port->ops->wait_prepare ? port->ops->wait_prepare(port->priv) :
+					  0;
 	n = amp_rpmsg_process(rdev);
 	if (n)
 		return n;
-	port = rdev->port;
 	if (!port->ops->wait)
 		return 0;
-	ret = port->ops->wait(port->priv, timeout_us);
+	ret = port->ops->wait(port->priv, token, &timeout_us);
 	if (ret)
 		return ret;
 	return amp_rpmsg_process(rdev);

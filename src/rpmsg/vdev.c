@@ -197,6 +197,10 @@ int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
 	if (ret)
 		return ret;
 	for (;;) {
+		uint32_t token = port->ops->wait_prepare ?
+					 port->ops->wait_prepare(port->priv) :
+					 0;
+
 		vdev_inval(port, &vdev->status, 1);
 		status = AMP_LOAD_ACQUIRE(vdev->status);
 		/* Test the bit: Linux writes intermediate values too. */
@@ -206,7 +210,8 @@ int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
 			break;
 		if (!timeout_us || !port->ops->wait)
 			return -EAGAIN;
-		ret = port->ops->wait(port->priv, timeout_us);
+		/* timeout_us counts down: one deadline for the whole call. */
+		ret = port->ops->wait(port->priv, token, &timeout_us);
 		if (ret)
 			return ret;
 	}

@@ -17,6 +17,7 @@
 #include "port/linux/doorbell.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <sched.h>
@@ -49,9 +50,13 @@ void amp_bell_waiter_init(struct amp_bell_waiter *w, struct amp_bell *bell,
 			  uint32_t spin_us)
 {
 	w->bell = bell;
-	atomic_store(&w->last_seq, atomic_load(&bell->seq));
 	w->spin_max_ns = spin_us * 1000u;
-	w->spin_ns = w->spin_max_ns;
+	atomic_store(&w->spin_ns, w->spin_max_ns);
+}
+
+uint32_t amp_bell_prepare(struct amp_bell_waiter *w)
+{
+	return atomic_load_explicit(&w->bell->seq, memory_order_seq_cst);
 }
 
 void amp_bell_ring(struct amp_bell *bell, struct amp_linux_ipc_stats *st)
@@ -65,41 +70,51 @@ void amp_bell_ring(struct amp_bell *bell, struct amp_linux_ipc_stats *st)
 	}
 }
 
-static int seen(struct amp_bell_waiter *w, uint32_t last)
+static bool rang(struct amp_bell_waiter *w, uint32_t token)
 {
-	uint32_t s = atomic_load_explicit(&w->bell->seq, memory_order_acquire);
-
-	if (s == last)
-		return 0;
-	atomic_store_explicit(&w->last_seq, s, memory_order_relaxed);
-	return 1;
+	return atomic_load_explicit(&w->bell->seq, memory_order_acquire) !=
+	       token;
 }
 
-int amp_bell_wait(struct amp_bell_waiter *w, uint32_t timeout_us)
+static void charge(uint32_t *remaining_us, uint64_t t0)
 {
-	uint32_t last =
-		atomic_load_explicit(&w->last_seq, memory_order_relaxed);
+	uint64_t spent;
+
+	if (*remaining_us == UINT32_MAX)
+		return;
+	spent = (now_ns() - t0) / 1000u;
+	*remaining_us = spent >= *remaining_us ?
+				0 :
+				*remaining_us - (uint32_t)spent;
+}
+
+int amp_bell_wait(struct amp_bell_waiter *w, uint32_t token,
+		  uint32_t *remaining_us)
+{
+	uint32_t spin = atomic_load_explicit(&w->spin_ns, memory_order_relaxed);
 	uint64_t t0, deadline, spin_end, slept_from;
 	uint32_t i;
 	int ret = -ETIMEDOUT;
 
-	if (seen(w, last))
+	if (rang(w, token))
 		return 0;
-	if (!timeout_us) {
+	if (!*remaining_us) {
 		w->st.timeouts++;
 		return -ETIMEDOUT;
 	}
 	t0 = now_ns();
-	deadline = timeout_us == UINT32_MAX ? UINT64_MAX :
-					      t0 + (uint64_t)timeout_us * 1000u;
-	spin_end = t0 + w->spin_ns;
+	deadline = *remaining_us == UINT32_MAX ?
+			   UINT64_MAX :
+			   t0 + (uint64_t)*remaining_us * 1000u;
+	spin_end = t0 + spin;
 	if (spin_end > deadline)
 		spin_end = deadline;
 
-	for (i = 0;; i++) {
+	for (i = 0; spin; i++) {
 		cpu_relax();
-		if (seen(w, last)) {
+		if (rang(w, token)) {
 			w->st.spin_wakeups++;
+			charge(remaining_us, t0);
 			return 0;
 		}
 		if ((i & 31) == 31 && now_ns() >= spin_end)
@@ -112,7 +127,7 @@ int amp_bell_wait(struct amp_bell_waiter *w, uint32_t timeout_us)
 		struct timespec ts, *tsp = NULL;
 		uint64_t now;
 
-		if (seen(w, last)) {
+		if (rang(w, token)) {
 			ret = 0;
 			break;
 		}
@@ -126,27 +141,29 @@ int amp_bell_wait(struct amp_bell_waiter *w, uint32_t timeout_us)
 			ts.tv_nsec = (long)(rem % 1000000000u);
 			tsp = &ts;
 		}
-		syscall(SYS_futex, &w->bell->seq, FUTEX_WAIT, last, tsp, NULL,
+		/* Sleeps only while seq still equals our snapshot. */
+		syscall(SYS_futex, &w->bell->seq, FUTEX_WAIT, token, tsp, NULL,
 			0);
 	}
 	atomic_fetch_sub_explicit(&w->bell->sleepers, 1, memory_order_seq_cst);
+	charge(remaining_us, t0);
 
 	if (ret == 0) {
 		uint64_t slept = now_ns() - slept_from;
 
 		w->st.sleep_wakeups++;
-		if (slept < 4ull * w->spin_max_ns) {
-			w->spin_ns *= 2;
-			if (w->spin_ns > w->spin_max_ns || !w->spin_ns)
-				w->spin_ns = w->spin_max_ns;
-		} else if (w->spin_ns / 2 >= SPIN_MIN_NS) {
-			w->spin_ns /= 2;
-		}
+		if (slept < 4ull * w->spin_max_ns)
+			spin = spin * 2 > w->spin_max_ns || !spin ?
+				       w->spin_max_ns :
+				       spin * 2;
+		else if (spin / 2 >= SPIN_MIN_NS)
+			spin /= 2;
 	} else {
 		w->st.timeouts++;
-		if (w->spin_ns / 2 >= SPIN_MIN_NS)
-			w->spin_ns /= 2;
+		if (spin / 2 >= SPIN_MIN_NS)
+			spin /= 2;
 	}
-	w->st.spin_ns = w->spin_ns;
+	atomic_store_explicit(&w->spin_ns, spin, memory_order_relaxed);
+	w->st.spin_ns = spin;
 	return ret;
 }

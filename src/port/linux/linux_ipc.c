@@ -93,11 +93,18 @@ static int lx_notify(void *priv, uint32_t notifyid)
 	return 0;
 }
 
-static int lx_wait(void *priv, uint32_t timeout_us)
+static uint32_t lx_wait_prepare(void *priv)
 {
 	struct amp_linux_ipc *ipc = priv;
 
-	return amp_bell_wait(&ipc->waiter, timeout_us);
+	return amp_bell_prepare(&ipc->waiter);
+}
+
+static int lx_wait(void *priv, uint32_t token, uint32_t *remaining_us)
+{
+	struct amp_linux_ipc *ipc = priv;
+
+	return amp_bell_wait(&ipc->waiter, token, remaining_us);
 }
 
 static void lx_lock(void *priv)
@@ -116,6 +123,7 @@ static void lx_unlock(void *priv)
 
 static const struct amp_ipc_port_ops lx_ops = {
 	.notify = lx_notify,
+	.wait_prepare = lx_wait_prepare,
 	.wait = lx_wait,
 	.lock = lx_lock,
 	.unlock = lx_unlock,
@@ -399,7 +407,7 @@ void amp_linux_ipc_get_stats(struct amp_linux_ipc *ipc,
 			     struct amp_linux_ipc_stats *st)
 {
 	*st = ipc->waiter.st;
-	st->spin_ns = ipc->waiter.spin_ns;
+	st->spin_ns = atomic_load(&ipc->waiter.spin_ns);
 }
 
 void amp_linux_ipc_destroy(struct amp_linux_ipc *ipc)
