@@ -194,7 +194,8 @@ static void page_span(struct amp_shm *shm, uint64_t off, uint64_t len,
 		*p1 = shm->size;
 }
 
-int amp_checker_protect(struct amp_shm *shm, uint64_t off, uint64_t len)
+int amp_checker_protect(struct amp_shm *shm, struct amp_attach *a,
+			uint64_t off, uint64_t len)
 {
 	uint64_t p0, p1;
 
@@ -237,7 +238,8 @@ static uint64_t next_busy(struct amp_shm *shm, uint64_t pos, uint64_t end,
 	return best;
 }
 
-int amp_checker_unprotect(struct amp_shm *shm, uint64_t off, uint64_t len)
+int amp_checker_unprotect(struct amp_shm *shm, struct amp_attach *a,
+			  uint64_t off, uint64_t len)
 {
 	uint64_t p0, p1, pos;
 

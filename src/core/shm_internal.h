@@ -95,11 +95,19 @@ int amp_shm_index_segments(struct amp_shm *shm);
 struct amp_attach *amp_shm_find_attach(struct amp_shm *shm,
 				       struct amp_dev *dev);
 
-/* Ownership checker (core/checker.c). */
+/*
+ * Ownership checker (core/checker.c). protect/unprotect are called with
+ * shm->lock held, after the ownership state changed: protect when the
+ * device of @a took [off, off+len), unprotect when the CPU took it back
+ * (pages another range still holds stay protected). Both return 0 or a
+ * negative errno (mprotect failure), with amp_last_error() set.
+ */
 int amp_checker_register(struct amp_shm *shm);
 void amp_checker_unregister(struct amp_shm *shm);
-int amp_checker_protect(struct amp_shm *shm, uint64_t off, uint64_t len);
-int amp_checker_unprotect(struct amp_shm *shm, uint64_t off, uint64_t len);
+int amp_checker_protect(struct amp_shm *shm, struct amp_attach *a,
+			uint64_t off, uint64_t len);
+int amp_checker_unprotect(struct amp_shm *shm, struct amp_attach *a,
+			  uint64_t off, uint64_t len);
 bool amp_checker_env_enabled(void);
 
 /* System memory allocations, for buffers and bounce buffers. */

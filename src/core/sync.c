@@ -128,7 +128,7 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 		}
 	}
 	if (shm->checked)
-		amp_checker_protect(shm, offset, len);
+		amp_checker_protect(shm, a, offset, len);
 	if (first)
 		shm->provider->begin_device(shm, dir);
 out:
@@ -171,7 +171,7 @@ int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 	if (ret)
 		goto out;
 	if (shm->checked)
-		amp_checker_unprotect(shm, offset, len);
+		amp_checker_unprotect(shm, a, offset, len);
 	if (shm->provider->begin_cpu && !device_owns_any(shm))
 		shm->provider->begin_cpu(shm, dir);
 	if (dir & AMP_DIR_FROM_DEVICE) {
