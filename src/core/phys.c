@@ -1,27 +1,47 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The physical memory map (see phys.h). Few regions (DDR, a handful of
+ * carveouts, RPMsg regions, imports): sorted arrays, binary search, one
+ * level of nesting for containers.
+ */
 #include "core/phys.h"
 
 #include <errno.h>
-
-#include <ampshm/phys.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Few regions (DDR, a handful of carveouts, imports): a sorted array. */
-static struct amp_phys_region *regions;
-static size_t nregions, capregions;
+#include <ampshm/phys.h>
+
+#include "core/error.h"
+
+struct level {
+	struct entry *e;
+	size_t n, cap;
+};
+
+struct entry {
+	struct amp_phys_region r;
+	struct level kids; /* containers only */
+};
+
+static struct level top;
 static pthread_rwlock_t phys_lock = PTHREAD_RWLOCK_INITIALIZER;
 
-/* Index of the first region ending after @pa. */
-static size_t lower(amp_pa_t pa)
+static amp_pa_t last_of(const struct amp_phys_region *r)
 {
-	size_t lo = 0, hi = nregions;
+	return r->pa + (r->size - 1);
+}
+
+/* Index of the first entry of @l ending at or after @pa. */
+static size_t lower(const struct level *l, amp_pa_t pa)
+{
+	size_t lo = 0, hi = l->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (regions[mid].pa + (regions[mid].size - 1) < pa)
+		if (last_of(&l->e[mid].r) < pa)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -29,68 +49,155 @@ static size_t lower(amp_pa_t pa)
 	return lo;
 }
 
-static bool overlaps_locked(amp_pa_t pa, uint64_t size)
+/* Entry of @l overlapping [pa, pa+size), or NULL. */
+static struct entry *overlap(const struct level *l, amp_pa_t pa,
+			     uint64_t size)
 {
-	size_t i = lower(pa);
+	size_t i = lower(l, pa);
 
-	return i < nregions && regions[i].pa <= pa + (size - 1);
+	if (i < l->n && l->e[i].r.pa <= pa + (size - 1))
+		return &l->e[i];
+	return NULL;
+}
+
+/* Innermost region holding @pa, or NULL. */
+static const struct amp_phys_region *find(amp_pa_t pa)
+{
+	struct entry *e = overlap(&top, pa, 1);
+	struct entry *k;
+
+	if (!e)
+		return NULL;
+	if (!(e->r.flags & AMP_PHYS_F_CONTAINER))
+		return &e->r;
+	k = overlap(&e->kids, pa, 1);
+	return k ? &k->r : &e->r;
 }
 
 bool amp_phys_overlaps(amp_pa_t pa, uint64_t size)
 {
 	bool ret;
 
+	if (!size)
+		return false;
 	pthread_rwlock_rdlock(&phys_lock);
-	ret = overlaps_locked(pa, size);
+	ret = overlap(&top, pa, size) != NULL;
 	pthread_rwlock_unlock(&phys_lock);
 	return ret;
+}
+
+static int insert(struct level *l, const struct amp_phys_region *r)
+{
+	size_t i;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct entry *n = realloc(l->e, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		l->e = n;
+		l->cap = cap;
+	}
+	i = lower(l, r->pa);
+	memmove(&l->e[i + 1], &l->e[i], (l->n - i) * sizeof(l->e[0]));
+	memset(&l->e[i], 0, sizeof(l->e[i]));
+	l->e[i].r = *r;
+	l->n++;
+	return 0;
+}
+
+static int refuse(const struct amp_phys_region *r,
+		  const struct amp_phys_region *o)
+{
+	return amp_err(-EEXIST,
+		       "phys: %s [0x%llx, 0x%llx] overlaps %s [0x%llx, "
+		       "0x%llx]: every physical address has one owner",
+		       r->what[0] ? r->what : "region",
+		       (unsigned long long)r->pa,
+		       (unsigned long long)last_of(r), o->what,
+		       (unsigned long long)o->pa,
+		       (unsigned long long)last_of(o));
 }
 
 int amp_phys_add(const struct amp_phys_region *r)
 {
-	size_t i;
-	int ret = 0;
+	struct entry *o;
+	int ret;
 
-	if (!r->size || r->pa + (r->size - 1) < r->pa)
-		return -EINVAL;
+	if (!r || !r->size || r->pa + (r->size - 1) < r->pa)
+		return amp_err(-EINVAL, "phys: empty range or one that wraps "
+					"around 2^64");
 	pthread_rwlock_wrlock(&phys_lock);
-	if (overlaps_locked(r->pa, r->size)) {
-		ret = -EEXIST;
-		goto out;
-	}
-	if (nregions == capregions) {
-		size_t cap = capregions ? capregions * 2 : 8;
-		struct amp_phys_region *n = realloc(regions, cap * sizeof(*n));
+	o = overlap(&top, r->pa, r->size);
+	if (!o) {
+		ret = insert(&top, r);
+	} else if ((o->r.flags & AMP_PHYS_F_CONTAINER) &&
+		   !(r->flags & AMP_PHYS_F_CONTAINER) && r->pa >= o->r.pa &&
+		   last_of(r) <= last_of(&o->r)) {
+		struct entry *k = overlap(&o->kids, r->pa, r->size);
 
-		if (!n) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		regions = n;
-		capregions = cap;
+		ret = k ? refuse(r, &k->r) : insert(&o->kids, r);
+	} else {
+		ret = refuse(r, &o->r);
 	}
-	i = lower(r->pa);
-	memmove(&regions[i + 1], &regions[i],
-		(nregions - i) * sizeof(regions[0]));
-	regions[i] = *r;
-	nregions++;
-out:
 	pthread_rwlock_unlock(&phys_lock);
 	return ret;
 }
 
+static int remove_at(struct level *l, amp_pa_t pa)
+{
+	size_t i = lower(l, pa);
+
+	if (i >= l->n || l->e[i].r.pa != pa)
+		return -ENOENT;
+	free(l->e[i].kids.e);
+	memmove(&l->e[i], &l->e[i + 1], (l->n - i - 1) * sizeof(l->e[0]));
+	l->n--;
+	return 0;
+}
+
 int amp_phys_remove(amp_pa_t pa)
 {
-	size_t i;
+	struct entry *o;
 	int ret = -ENOENT;
 
 	pthread_rwlock_wrlock(&phys_lock);
-	i = lower(pa);
-	if (i < nregions && regions[i].pa == pa) {
-		memmove(&regions[i], &regions[i + 1],
-			(nregions - i - 1) * sizeof(regions[0]));
-		nregions--;
-		ret = 0;
+	o = overlap(&top, pa, 1);
+	if (o && (o->r.flags & AMP_PHYS_F_CONTAINER))
+		ret = remove_at(&o->kids, pa);
+	if (ret && o && (!(o->r.flags & AMP_PHYS_F_CONTAINER) ||
+			 !o->kids.n))
+		ret = remove_at(&top, pa);
+	pthread_rwlock_unlock(&phys_lock);
+	return ret;
+}
+
+int amp_phys_rw(amp_pa_t pa, void *buf, uint64_t len, bool write)
+{
+	char *p = buf;
+	int ret = 0;
+
+	pthread_rwlock_rdlock(&phys_lock);
+	while (len) {
+		const struct amp_phys_region *r = find(pa);
+		uint64_t off, n;
+		char *host;
+
+		if (!r || !r->map) {
+			ret = -EFAULT;
+			break;
+		}
+		off = pa - r->pa;
+		n = r->size - off < len ? r->size - off : len;
+		host = (char *)r->map + off;
+		if (write)
+			memcpy(host, p, n);
+		else
+			memcpy(p, host, n);
+		p += n;
+		pa += n;
+		len -= n;
 	}
 	pthread_rwlock_unlock(&phys_lock);
 	return ret;
@@ -98,17 +205,17 @@ int amp_phys_remove(amp_pa_t pa)
 
 void *amp_phys_ptr(amp_pa_t pa, uint64_t *contig)
 {
+	const struct amp_phys_region *r;
 	void *p = NULL;
-	size_t i;
 
 	pthread_rwlock_rdlock(&phys_lock);
-	i = lower(pa);
-	if (i < nregions && regions[i].pa <= pa && regions[i].map) {
-		uint64_t off = pa - regions[i].pa;
+	r = find(pa);
+	if (r && r->map) {
+		uint64_t off = pa - r->pa;
 
-		p = (char *)regions[i].map + off;
+		p = (char *)r->map + off;
 		if (contig)
-			*contig = regions[i].size - off;
+			*contig = r->size - off;
 	}
 	pthread_rwlock_unlock(&phys_lock);
 	return p;
@@ -116,14 +223,39 @@ void *amp_phys_ptr(amp_pa_t pa, uint64_t *contig)
 
 int amp_phys_lookup(amp_pa_t pa, struct amp_phys_region *out)
 {
-	size_t i;
+	const struct amp_phys_region *r;
 	int ret = -ENOENT;
 
 	pthread_rwlock_rdlock(&phys_lock);
-	i = lower(pa);
-	if (i < nregions && regions[i].pa <= pa) {
-		*out = regions[i];
+	r = find(pa);
+	if (r) {
+		*out = *r;
 		ret = 0;
+	}
+	pthread_rwlock_unlock(&phys_lock);
+	return ret;
+}
+
+int amp_phys_next(amp_pa_t pa, struct amp_phys_region *out)
+{
+	int ret = -ENOENT;
+
+	pthread_rwlock_rdlock(&phys_lock);
+	for (size_t i = lower(&top, pa); i < top.n; i++) {
+		const struct entry *e = &top.e[i];
+		size_t k;
+
+		if (!(e->r.flags & AMP_PHYS_F_CONTAINER)) {
+			*out = e->r;
+			ret = 0;
+			break;
+		}
+		k = lower(&e->kids, pa);
+		if (k < e->kids.n) {
+			*out = e->kids.e[k].r;
+			ret = 0;
+			break;
+		}
 	}
 	pthread_rwlock_unlock(&phys_lock);
 	return ret;
@@ -133,8 +265,12 @@ int amp_phys_find(amp_pa_t pa, struct amp_phys_info *info)
 {
 	struct amp_phys_region r;
 
-	if (!info || amp_phys_lookup(pa, &r) || pa - r.pa >= r.size)
-		return -ENOENT;
+	if (!info)
+		return amp_err(-EINVAL, "phys: result required");
+	if (amp_phys_lookup(pa, &r) || !r.map)
+		return amp_err(-ENOENT, "phys: 0x%llx is not memory ampshm "
+					"manages",
+			       (unsigned long long)pa);
 	info->pa = r.pa;
 	info->size = r.size;
 	info->fd = r.fd;

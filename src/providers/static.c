@@ -100,12 +100,12 @@ static int region_add_locked(const char *name, amp_pa_t pa, uint64_t size,
 			       name);
 	if (find_region(name))
 		return amp_err(-EEXIST, "static: region '%s' exists", name);
-	if (amp_phys_overlaps(pa, size))
-		return amp_err(-EEXIST,
-			       "static: region '%s' [0x%llx, +0x%llx) "
-			       "overlaps registered memory",
-			       name, (unsigned long long)pa,
-			       (unsigned long long)size);
+	if (amp_phys_overlaps(pa, size)) {
+		/* Let the map say which region is in the way. */
+		pr = (struct amp_phys_region){ .pa = pa, .size = size };
+		snprintf(pr.what, sizeof(pr.what), "static/%s", name);
+		return amp_phys_add(&pr);
+	}
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;

@@ -69,13 +69,9 @@ static int ddr_init_locked(void)
 	r.fd = fd;
 	r.fd_off = 0;
 	snprintf(r.what, sizeof(r.what), "sysmem");
-	ret = amp_phys_add(&r);
-	if (ret) {
-		amp_err(ret,
-			"sysmem: [0x%llx, +0x%llx) overlaps another region",
-			(unsigned long long)r.pa, (unsigned long long)r.size);
+	ret = amp_phys_add(&r); /* names the region in the way */
+	if (ret)
 		goto err_ra;
-	}
 	ddr.fd = fd;
 	ddr.ready = true;
 	return 0;

@@ -45,6 +45,36 @@ struct user_priv {
 
 static struct amp_ralloc *aperture;
 
+/*
+ * The aperture is registered in the physical map as a container: nothing
+ * else may claim its range, and each import is a region inside it.
+ * Called with the global lock held (buffers are opened under it).
+ */
+static int aperture_init(void)
+{
+	struct amp_phys_region pr = {
+		.pa = USER_APERTURE_PA,
+		.size = USER_APERTURE_SIZE,
+		.fd = -1,
+		.flags = AMP_PHYS_F_CONTAINER,
+		.what = "user aperture",
+	};
+	int ret;
+
+	if (aperture)
+		return 0;
+	ret = amp_phys_add(&pr);
+	if (ret)
+		return ret;
+	ret = amp_ralloc_create(USER_APERTURE_PA, USER_APERTURE_SIZE, 4096,
+				&aperture);
+	if (ret) {
+		amp_phys_remove(USER_APERTURE_PA);
+		return amp_err(ret, "user: cannot create the import aperture");
+	}
+	return 0;
+}
+
 static bool fd_is_dmabuf(int fd)
 {
 	char path[64], link[128];
@@ -123,12 +153,9 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 			       "(0x%" PRIx64 " bytes): grow it with "
 			       "ftruncate() first",
 			       im->offset, size, fsize);
-	if (!aperture) {
-		ret = amp_ralloc_create(USER_APERTURE_PA, USER_APERTURE_SIZE,
-					4096, &aperture);
-		if (ret)
-			return ret;
-	}
+	ret = aperture_init();
+	if (ret)
+		return ret;
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
