@@ -11,12 +11,15 @@
  *                at the leaf level always 1, like an LPAE page descriptor)
  *   bit 6        readable
  *   bit 7        writable
- *   bits 12..51  output address: the PA of a page or block, or the address
- *                of the next-level table
+ *   bits 12..51  output address: the PA of a page or block, or the
+ *                number of the next-level table page
  *
- * A table entry holds the host address of the next table, which is 4 KiB
- * aligned. Every table keeps a count of its valid entries so that unmap can
- * free tables that become empty without scanning them.
+ * Leaf entries hold physical addresses only. A table entry holds the
+ * number of the next table page in the IOMMU's own table space (as a real
+ * IOMMU holds the physical address of its next table), never a host
+ * pointer: the table describes memory, not this process. Every table
+ * keeps a count of its valid entries so that unmap can free tables that
+ * become empty without scanning them.
  */
 #include "addrspace/iommu.h"
 
@@ -42,6 +45,7 @@
 struct pt {
 	uint64_t e[PT_ENTRIES];
 	unsigned nvalid;
+	uint64_t no; /* page number in the table space */
 };
 
 struct amp_iommu {
@@ -49,6 +53,10 @@ struct amp_iommu {
 	unsigned levels;
 	unsigned pgsizes;
 	struct pt *root;
+	struct pt **tbl; /* table space: page number -> table */
+	uint64_t ntbl, captbl; /* slots used (high-water), capacity */
+	uint64_t *free_no; /* table numbers free for reuse */
+	uint64_t nfree;
 	uint64_t faults;
 	int fail_after; /* allocations until an injected failure, < 0: off */
 	struct amp_iommu_stats st;
@@ -78,9 +86,9 @@ static bool pte_is_table(const struct amp_iommu *mmu, unsigned lvl, uint64_t e)
 	return !is_leaf_level(mmu, lvl) && (e & PTE_TABLE);
 }
 
-static struct pt *pte_table(uint64_t e)
+static struct pt *pte_table(const struct amp_iommu *mmu, uint64_t e)
 {
-	return (struct pt *)(uintptr_t)(e & PTE_ADDR_MASK);
+	return mmu->tbl[(e & PTE_ADDR_MASK) >> PT_SHIFT];
 }
 
 static uint64_t *leaf_counter(struct amp_iommu *mmu, unsigned shift)
@@ -115,26 +123,63 @@ static uint64_t mk_leaf(const struct amp_iommu *mmu, unsigned lvl, uint64_t pa,
 	       (is_leaf_level(mmu, lvl) ? PTE_TABLE : 0);
 }
 
+/* A table-space number for a new table page (0 stays unused). */
+static int tbl_slot(struct amp_iommu *mmu, uint64_t *no)
+{
+	if (mmu->nfree) {
+		*no = mmu->free_no[--mmu->nfree];
+		return 0;
+	}
+	if (mmu->ntbl == mmu->captbl) {
+		uint64_t cap = mmu->captbl ? mmu->captbl * 2 : 64;
+		struct pt **t = realloc(mmu->tbl, cap * sizeof(*t));
+		uint64_t *f;
+
+		if (!t)
+			return -ENOMEM;
+		mmu->tbl = t;
+		f = realloc(mmu->free_no, cap * sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		mmu->free_no = f;
+		mmu->captbl = cap;
+	}
+	if (!mmu->ntbl)
+		mmu->ntbl = 1;
+	*no = mmu->ntbl++;
+	return 0;
+}
+
 static struct pt *pt_alloc(struct amp_iommu *mmu)
 {
-	void *p;
+	struct pt *p;
+	uint64_t no;
 
 	if (mmu->fail_after >= 0 && mmu->fail_after-- == 0)
 		return NULL;
-	if (posix_memalign(&p, PT_PAGE_SIZE, sizeof(struct pt)))
+	if (tbl_slot(mmu, &no))
 		return NULL;
-	if ((uintptr_t)p & ~(uintptr_t)PTE_ADDR_MASK) {
-		/* Host address does not fit an entry (never on Linux). */
-		free(p);
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		mmu->free_no[mmu->nfree++] = no;
 		return NULL;
 	}
-	memset(p, 0, sizeof(struct pt));
+	p->no = no;
+	mmu->tbl[no] = p;
 	mmu->st.table_pages++;
 	return p;
 }
 
+/* Table entry pointing at table @c. */
+static uint64_t mk_table(const struct pt *c)
+{
+	return (c->no << PT_SHIFT) | PTE_VALID | PTE_TABLE;
+}
+
 static void pt_free(struct amp_iommu *mmu, struct pt *t)
 {
+	mmu->tbl[t->no] = NULL;
+	mmu->free_no[mmu->nfree++] = t->no;
 	free(t);
 	mmu->st.table_pages--;
 }
@@ -150,7 +195,7 @@ static void pt_free_tree(struct amp_iommu *mmu, struct pt *t, unsigned lvl)
 		if (!(e & PTE_VALID))
 			continue;
 		if (pte_is_table(mmu, lvl, e))
-			pt_free_tree(mmu, pte_table(e), lvl + 1);
+			pt_free_tree(mmu, pte_table(mmu, e), lvl + 1);
 		else
 			(*leaf_counter(mmu, shift))--;
 		t->e[i] = 0;
@@ -182,6 +227,8 @@ int amp_iommu_create(unsigned ias_bits, unsigned pgsizes,
 	mmu->fail_after = -1;
 	mmu->root = pt_alloc(mmu);
 	if (!mmu->root) {
+		free(mmu->tbl);
+		free(mmu->free_no);
 		free(mmu);
 		return -ENOMEM;
 	}
@@ -194,6 +241,8 @@ void amp_iommu_destroy(struct amp_iommu *mmu)
 	if (!mmu)
 		return;
 	pt_free_tree(mmu, mmu->root, 0);
+	free(mmu->tbl);
+	free(mmu->free_no);
 	free(mmu);
 }
 
@@ -264,13 +313,12 @@ static int map_level(struct amp_iommu *mmu, struct pt *t, unsigned lvl,
 				c = pt_alloc(mmu);
 				if (!c)
 					return -ENOMEM;
-				t->e[i] = (uint64_t)(uintptr_t)c | PTE_VALID |
-					  PTE_TABLE;
+				t->e[i] = mk_table(c);
 				t->nvalid++;
 			} else if (!(e & PTE_TABLE)) {
 				return -EEXIST;
 			} else {
-				c = pte_table(e);
+				c = pte_table(mmu, e);
 			}
 			ret = map_level(mmu, c, lvl + 1, iova, pa, chunk, pbits,
 					done);
@@ -319,7 +367,7 @@ static struct pt *split_fill(struct amp_iommu *mmu, unsigned lvl, uint64_t pa,
 			pt_free_tree(mmu, t, lvl);
 			return NULL;
 		}
-		t->e[i] = (uint64_t)(uintptr_t)c | PTE_VALID | PTE_TABLE;
+		t->e[i] = mk_table(c);
 		t->nvalid++;
 	}
 	return t;
@@ -373,11 +421,10 @@ static int unmap_level(struct amp_iommu *mmu, struct pt *t, unsigned lvl,
 					       e & (PTE_READ | PTE_WRITE));
 				if (!c)
 					return -ENOMEM;
-				t->e[i] = (uint64_t)(uintptr_t)c | PTE_VALID |
-					  PTE_TABLE;
+				t->e[i] = mk_table(c);
 				(*leaf_counter(mmu, shift))--;
 			} else {
-				c = pte_table(e);
+				c = pte_table(mmu, e);
 			}
 			ret = unmap_level(mmu, c, lvl + 1, iova, chunk,
 					  missing);
@@ -482,7 +529,7 @@ int amp_iommu_translate(struct amp_iommu *mmu, uint64_t iova, uint64_t *pa,
 		if (!(e & PTE_VALID))
 			goto fault;
 		if (pte_is_table(mmu, lvl, e)) {
-			t = pte_table(e);
+			t = pte_table(mmu, e);
 			continue;
 		}
 		if (pa)
