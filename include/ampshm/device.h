@@ -122,8 +122,82 @@ int amp_dev_write(struct amp_dev *dev, amp_da_t da, const void *buf,
  */
 int amp_dev_ptr(struct amp_dev *dev, amp_da_t da, size_t len, void **ptr);
 
-/** @brief Number of IOMMU faults (accesses to unmapped IOVAs) so far. */
+/**
+ * @brief Number of faults so far: accesses to addresses the device was not
+ *        given (IOMMU misses, window misses, non-memory) and accesses its
+ *        mapping does not permit.
+ */
 uint64_t amp_dev_fault_count(const struct amp_dev *dev);
+
+/** @name Protection of a run (what the device may do there)
+ *  @{ */
+#define AMP_DEV_PROT_READ (1u << 0) /**< device may read */
+#define AMP_DEV_PROT_WRITE (1u << 1) /**< device may write */
+/** @} */
+
+/**
+ * @brief A run of a device's address space: device addresses backed by
+ *        one physically contiguous range of one file.
+ *
+ * Another process (a simulated coprocessor, a debugger) maps @c len bytes
+ * of @c fd at @c fd_offset at address @c da with @c prot, and then reaches
+ * exactly what the device may reach, at the device's own addresses.
+ */
+struct amp_dev_run {
+	amp_da_t da; /**< first device address */
+	uint64_t len; /**< bytes */
+	unsigned prot; /**< AMP_DEV_PROT_* */
+	amp_pa_t pa; /**< physical address of the first byte */
+	int fd; /**< file holding the bytes (owned by ampshm: dup it) */
+	uint64_t fd_offset; /**< offset of the first byte in @c fd */
+};
+
+/**
+ * @brief Called for each run by amp_dev_export().
+ * @param priv the caller's pointer
+ * @param run the run (valid during the call)
+ * @return 0 to go on, anything else stops the export and is returned
+ */
+typedef int (*amp_dev_run_fn)(void *priv, const struct amp_dev_run *run);
+
+/**
+ * @brief Called by the device when a run appears or disappears.
+ * @param priv the watcher's pointer
+ * @param run the run
+ * @param mapped true after the run was mapped, false before it is unmapped
+ *        (when it returns, the device no longer reaches it)
+ */
+typedef void (*amp_dev_watch_fn)(void *priv, const struct amp_dev_run *run,
+				 bool mapped);
+
+/**
+ * @brief Everything the device can reach, as runs.
+ *
+ * Carveout windows (the parts backed by memory) and, with an IOMMU, every
+ * mapping of an attached buffer (read-only for AMP_DIR_TO_DEVICE, write-only
+ * for AMP_DIR_FROM_DEVICE). IOMMU runs refer to physical memory and its
+ * file, never to a host pointer.
+ * @param dev device
+ * @param fn called once per run, in device-address order per kind (it must
+ *        not attach or detach buffers of this device)
+ * @param priv passed to @p fn
+ * @return 0, or the first non-zero value @p fn returned
+ */
+int amp_dev_export(struct amp_dev *dev, amp_dev_run_fn fn, void *priv);
+
+/**
+ * @brief Be told of every run the device gains or loses (IOMMU mappings
+ *        made by attach, removed by detach or reclaim).
+ *
+ * A run is reported after it is mapped and before attach returns; its
+ * removal is reported before it is unmapped, and detach does not return
+ * before the watcher returned. Up to 4 watchers per device.
+ * @return 0, -ENOSPC (too many watchers), -EINVAL
+ */
+int amp_dev_watch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv);
+
+/** @brief Remove a watcher added with amp_dev_watch() (-ENOENT if none). */
+int amp_dev_unwatch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv);
 
 #ifdef __cplusplus
 }

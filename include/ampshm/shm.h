@@ -107,8 +107,10 @@ int amp_shm_import_ptr(const char *name, void *ptr, size_t len, unsigned flags,
 
 /**
  * @brief Drop one reference; the last one frees the buffer.
- * @return 0, or -EBUSY if this is the last reference and the buffer is
- *         still attached to a device (nothing is freed).
+ *
+ * Each attachment holds a reference too: a buffer closed while attached
+ * stays alive (and mapped for its devices) until its last detach.
+ * @return 0, -EINVAL.
  */
 int amp_shm_close(struct amp_shm *shm);
 
@@ -116,7 +118,7 @@ int amp_shm_close(struct amp_shm *shm);
 const char *amp_shm_name(const struct amp_shm *shm);
 /** @brief Size in bytes. */
 uint64_t amp_shm_size(const struct amp_shm *shm);
-/** @brief Number of open references. */
+/** @brief Number of references: opens not yet closed, plus attachments. */
 unsigned amp_shm_refcount(const struct amp_shm *shm);
 /** @brief Flags the buffer was created with. */
 unsigned amp_shm_flags(const struct amp_shm *shm);
@@ -181,17 +183,24 @@ int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev);
 /**
  * @brief Hand [offset, offset+len) to the device.
  *
- * TO_DEVICE cleans the CPU caches over the range; FROM_DEVICE invalidates
- * them (a first or last line shared with bytes outside the range is
- * cleaned+invalidated instead); BIDIR does clean+invalidate. In bounce mode
- * every direction copies the range to the device's copy (so bytes a
- * FROM_DEVICE transfer leaves unwritten come back unchanged). With the
+ * Every direction cleans the CPU caches over the range (whole lines), as
+ * Linux does on arm64 since 5.19: a buffer the CPU zeroed before the
+ * device fills it keeps its zeros where the device writes nothing. In
+ * bounce mode the range is copied to the device's copy. With the
  * ownership checker the range's pages become inaccessible to the CPU.
+ *
+ * A range the device will write (AMP_DIR_FROM_DEVICE, AMP_DIR_BIDIR) must
+ * start and end on a cache-line boundary (amp_cache_line_size(), the
+ * equivalent of Linux's ARCH_DMA_MINALIGN): a line shared with bytes the
+ * CPU keeps would be written back over the device's data, or the device's
+ * data discarded, at take-back.
  *
  * @param len 0 means "to the end of the buffer"
  * @return 0; -ENOTCONN (not attached), -EBUSY (part of the range is
  *         already owned by the device), -ERANGE (range outside the buffer),
- *         -EINVAL (direction not allowed by the attachment).
+ *         -EINVAL (direction not allowed by the attachment, or a device
+ *         write range not aligned to the cache line), or the error of a
+ *         listener (checker mprotect, dma-buf sync), nothing handed over.
  */
 int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 			    enum amp_dir dir, uint64_t offset, uint64_t len);
@@ -199,15 +208,54 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 /**
  * @brief Take [offset, offset+len) back from the device.
  *
- * FROM_DEVICE and BIDIR invalidate the CPU caches over the range (edge
- * lines cleaned+invalidated); in bounce mode they copy the device's copy
- * back. The range must be exactly covered by ranges the device owns.
+ * FROM_DEVICE and BIDIR invalidate the CPU caches over the range (lines
+ * the CPU may have fetched while the device owned it); in bounce mode they
+ * copy the device's copy back. The range must be exactly covered by ranges
+ * the device owns; it may be part of what was handed over (the same
+ * alignment rule applies).
  *
  * @return 0; -ENOTCONN, -EPERM (part of the range is owned by the CPU
- *         already), -ERANGE, -EINVAL.
+ *         already), -ERANGE, -EINVAL, or the error of a listener.
  */
 int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 			 enum amp_dir dir, uint64_t offset, uint64_t len);
+
+/** A range a device owned when it was reclaimed. */
+struct amp_reclaimed {
+	struct amp_shm *shm; /**< buffer */
+	struct amp_dev *dev; /**< device it was taken from */
+	uint64_t offset; /**< first byte of the range */
+	uint64_t len; /**< bytes */
+	enum amp_dir dir; /**< direction it was handed over with */
+};
+
+/**
+ * @brief Told of each range a forced reclaim took back.
+ * @param priv the caller's pointer
+ * @param r the range (valid during the call)
+ */
+typedef void (*amp_reclaim_fn)(void *priv, const struct amp_reclaimed *r);
+
+/** amp_dev_reclaim() flag: also detach every buffer from the device. */
+#define AMP_RECLAIM_DETACH (1u << 0)
+
+/**
+ * @brief Take back, without asking the device, everything it owns (a
+ *        coprocessor that crashed or was stopped).
+ *
+ * Every range the device owns in every buffer goes back to the CPU
+ * through the same path as amp_shm_sync_for_cpu() (cache invalidation,
+ * bounce copy-back, checker, dma-buf), and is reported to @p fn. With
+ * AMP_RECLAIM_DETACH every buffer is then detached (its device mapping
+ * removed; a buffer whose last reference was the attachment is freed).
+ * @param dev device
+ * @param flags 0 or AMP_RECLAIM_DETACH
+ * @param fn called for each range taken back (may be NULL)
+ * @param priv passed to @p fn
+ * @return the number of ranges taken back, or a negative errno
+ */
+int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
+		    void *priv);
 
 /** Who owns a byte of an attached buffer. */
 enum amp_owner {

@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addrspace/device_internal.h"
+#include "core/dev_internal.h"
 #include "core/error.h"
 #include "core/shm_internal.h"
-#include "port/linux/mem.h"
 
 struct amp_attach *amp_shm_find_attach(struct amp_shm *shm, struct amp_dev *dev)
 {
@@ -37,57 +36,11 @@ static struct amp_sg *phys_sg(const struct amp_shm *shm)
 	return sg;
 }
 
-/*
- * Bounce buffer the device can reach: high memory first, then low memory
- * (the part a narrow device can address).
- */
-static int bounce_setup(struct amp_attach *a)
-{
-	static const unsigned how[] = { 0, AMP_SYSMEM_LOW };
-	uint64_t size = a->shm->size;
-	int ret = -ERANGE;
-
-	for (size_t i = 0; i < 2 && ret; i++) {
-		struct amp_sg sg;
-		amp_pa_t pa;
-
-		if (amp_sysmem_alloc_contig(size, 0, how[i], &pa))
-			continue;
-		sg = (struct amp_sg){ pa, size };
-		ret = amp_dev_map(a->dev, &sg, 1, a->dir, &a->da_sg, &a->nda,
-				  &a->iova, &a->iova_len);
-		if (ret) {
-			amp_sysmem_free_range(pa, size);
-			if (ret != -ERANGE)
-				return ret; /* e.g. IOVA space full */
-			continue;
-		}
-		a->bounce.pa = pa;
-		a->bounce.size = size;
-		ret = amp_sysmem_map(pa, size, &a->bounce.va);
-		if (ret) {
-			amp_dev_unmap(a->dev, a->iova, a->iova_len);
-			free(a->da_sg);
-			amp_sysmem_free_range(pa, size);
-		}
-	}
-	if (ret)
-		return amp_err(-ERANGE,
-			       "attach: no memory '%s' can reach for a "
-			       "0x%llx-byte bounce buffer",
-			       a->dev->name, (unsigned long long)size);
-	a->bounced = true;
-	return 0;
-}
-
 /* Undo map_for_device(). */
 static void unmap_for_device(struct amp_attach *a)
 {
-	amp_dev_unmap(a->dev, a->iova, a->iova_len);
-	if (a->bounced) {
-		amp_linux_unmap(a->bounce.va, a->bounce.size);
-		amp_sysmem_free_range(a->bounce.pa, a->bounce.size);
-	}
+	amp_as_unmap(a->dev->as, a->iova, a->iova_len);
+	amp_bounce_teardown(a);
 	free(a->da_sg);
 }
 
@@ -98,12 +51,12 @@ static int map_for_device(struct amp_attach *a)
 	int ret;
 
 	if (dev->bounce == AMP_BOUNCE_ALWAYS)
-		return bounce_setup(a);
+		return amp_bounce_setup(a);
 	psg = phys_sg(a->shm);
 	if (!psg)
-		return -ENOMEM;
-	ret = amp_dev_map(dev, psg, a->shm->nsegs, a->dir, &a->da_sg, &a->nda,
-			  &a->iova, &a->iova_len);
+		return amp_err(-ENOMEM, "attach: out of memory");
+	ret = amp_as_map(dev->as, psg, a->shm->nsegs, a->dir, &a->da_sg,
+			 &a->nda, &a->iova, &a->iova_len);
 	free(psg);
 	if (ret != -ERANGE)
 		return ret;
@@ -113,7 +66,7 @@ static int map_for_device(struct amp_attach *a)
 			       "window covers it within %u address "
 			       "bits) and bouncing is disabled",
 			       dev->name, a->shm->name, dev->dma_bits);
-	return bounce_setup(a);
+	return amp_bounce_setup(a);
 }
 
 int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
@@ -137,7 +90,7 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 	}
 	a = calloc(1, sizeof(*a));
 	if (!a) {
-		ret = -ENOMEM;
+		ret = amp_err(-ENOMEM, "attach: out of memory");
 		goto out;
 	}
 	a->shm = shm;
@@ -153,7 +106,7 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 	if (!a->da_off) {
 		unmap_for_device(a);
 		free(a);
-		ret = -ENOMEM;
+		ret = amp_err(-ENOMEM, "attach: out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < a->nda; i++) {
@@ -166,6 +119,7 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 	pthread_mutex_unlock(&shm->lock);
 	amp_list_add_tail(&dev->attachments, &a->dev_node);
 	dev->nattach++;
+	amp_shm_get_locked(shm); /* the mapping keeps the buffer alive */
 	if (sg)
 		*sg = a->da_sg;
 	if (nsg)
@@ -175,20 +129,18 @@ out:
 	return ret;
 }
 
-int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev)
+int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev,
+			  bool force, amp_reclaim_fn fn, void *priv)
 {
 	struct amp_attach *a;
 	int ret = 0;
 
-	if (!shm || !dev)
-		return amp_err(-EINVAL, "detach: buffer and device required");
-	amp_global_lock();
 	pthread_mutex_lock(&shm->lock);
 	a = amp_shm_find_attach(shm, dev);
 	if (!a) {
 		ret = amp_err(-ENOTCONN, "detach: '%s' is not attached to '%s'",
 			      shm->name, dev->name);
-	} else if (a->owned.n) {
+	} else if (a->owned.n && !force) {
 		ret = amp_err(-EBUSY,
 			      "detach: '%s' still owns [0x%llx, 0x%llx)"
 			      " of '%s': sync it for the CPU first",
@@ -196,19 +148,32 @@ int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev)
 			      (unsigned long long)a->owned.r[0].start,
 			      (unsigned long long)a->owned.r[0].end, shm->name);
 	} else {
+		amp_sync_reclaim_locked(a, fn, priv);
 		amp_list_del(&a->shm_node);
 		shm->nattach--;
 	}
 	pthread_mutex_unlock(&shm->lock);
-	if (!ret) {
-		amp_list_del(&a->dev_node);
-		dev->nattach--;
-		unmap_for_device(a);
-		amp_rangeset_fini(&a->owned);
-		free(a->compat_sg);
-		free(a->da_off);
-		free(a);
-	}
+	if (ret)
+		return ret;
+	amp_list_del(&a->dev_node);
+	dev->nattach--;
+	unmap_for_device(a);
+	amp_rangeset_fini(&a->owned);
+	free(a->compat_sg);
+	free(a->da_off);
+	free(a);
+	amp_shm_put_locked(shm);
+	return 0;
+}
+
+int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev)
+{
+	int ret;
+
+	if (!shm || !dev)
+		return amp_err(-EINVAL, "detach: buffer and device required");
+	amp_global_lock();
+	ret = amp_shm_detach_locked(shm, dev, false, NULL, NULL);
 	amp_global_unlock();
 	return ret;
 }

@@ -18,7 +18,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "addrspace/device_internal.h"
+#include "core/dev_internal.h"
 #include "core/error.h"
 #include "core/shm_internal.h"
 

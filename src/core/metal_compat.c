@@ -5,7 +5,7 @@
 
 #include <ampshm/metal_shm.h>
 
-#include "addrspace/device_internal.h"
+#include "core/dev_internal.h"
 #include "core/error.h"
 #include "core/shm_internal.h"
 

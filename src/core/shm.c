@@ -111,7 +111,7 @@ int amp_shm_open_with(const struct amp_provider *prov, const char *subname,
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		ret = -ENOMEM;
+		ret = amp_err(-ENOMEM, "shm: out of memory");
 		goto out;
 	}
 	memcpy(s->name, name, sizeof(name));
@@ -175,34 +175,33 @@ int amp_shm_open(const char *name, size_t size, unsigned flags,
 		       (int)(slash - name), name);
 }
 
-int amp_shm_close(struct amp_shm *shm)
+void amp_shm_get_locked(struct amp_shm *shm)
 {
-	int ret = 0;
+	shm->refs++;
+}
 
-	if (!shm)
-		return amp_err(-EINVAL, "shm: NULL buffer");
-	amp_global_lock();
-	if (shm->refs > 1) {
-		shm->refs--;
-		goto out;
-	}
-	if (shm->nattach) {
-		ret = amp_err(-EBUSY,
-			      "shm: '%s' is still attached to %u "
-			      "device(s): detach it first",
-			      shm->name, shm->nattach);
-		goto out;
-	}
+void amp_shm_put_locked(struct amp_shm *shm)
+{
+	if (--shm->refs)
+		return;
+	/* Attachments hold references: none is left here. */
 	amp_list_del(&shm->node);
-	if (shm->flags & AMP_SHM_F_CHECK)
+	if (shm->checked)
 		amp_checker_unregister(shm);
 	free(shm->by_pa);
 	shm->provider->free(shm);
 	pthread_mutex_destroy(&shm->lock);
 	free(shm);
-out:
+}
+
+int amp_shm_close(struct amp_shm *shm)
+{
+	if (!shm)
+		return amp_err(-EINVAL, "shm: NULL buffer");
+	amp_global_lock();
+	amp_shm_put_locked(shm);
 	amp_global_unlock();
-	return ret;
+	return 0;
 }
 
 const char *amp_shm_name(const struct amp_shm *shm)

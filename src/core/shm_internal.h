@@ -27,9 +27,13 @@ struct amp_provider {
 	int (*alloc)(struct amp_shm *shm, const char *subname, uint64_t size,
 		     unsigned flags, const void *arg);
 	void (*free)(struct amp_shm *shm);
-	/* Optional hooks run at each hand-over (dma-buf CPU access). */
-	int (*begin_device)(struct amp_shm *shm, enum amp_dir dir);
-	int (*begin_cpu)(struct amp_shm *shm, enum amp_dir dir);
+	/*
+	 * Optional, called at every hand-over (dma-buf CPU access
+	 * windows): after a range went to a device, and after one came
+	 * back. A failure is reported to the caller of the sync.
+	 */
+	int (*to_device)(struct amp_shm *shm, enum amp_dir dir);
+	int (*to_cpu)(struct amp_shm *shm, enum amp_dir dir);
 };
 
 /* Open or create through a given provider (core/shm.c). */
@@ -45,10 +49,10 @@ extern const struct amp_provider amp_provider_user;
 struct amp_bounce_buf {
 	amp_pa_t pa;
 	uint64_t size;
-	void *va; /* CPU mapping used to copy to and from it */
+	void *va; /* CPU mapping, for cache maintenance of the copy */
 };
 
-/* One buffer mapped for one device. */
+/* One buffer mapped for one device. Holds a reference on the buffer. */
 struct amp_attach {
 	struct amp_list shm_node; /* in shm->attachments */
 	struct amp_list dev_node; /* in dev->attachments */
@@ -64,14 +68,64 @@ struct amp_attach {
 	struct amp_bounce_buf bounce;
 	struct amp_rangeset owned; /* ranges the device owns, with dir */
 	void *compat_sg; /* libmetal-compat scatter list, lazily */
+	void *own_state; /* for the device's ownership listener */
 };
+
+/*
+ * Ownership is one state machine per buffer, device and range (sync.c).
+ * Everything else that must happen at a hand-over listens to it: bounce
+ * copies, cache maintenance, the provider's hook (dma-buf), the checker,
+ * and the device's own listener (the hand-over protocol). A hand-over as
+ * the listeners see it:
+ */
+struct amp_sync {
+	struct amp_shm *shm;
+	struct amp_attach *a;
+	enum amp_dir dir;
+	uint64_t off, len;
+	bool forced; /* reclaim: the device is gone, do not ask it */
+};
+
+struct amp_own_listener {
+	const char *name;
+	/*
+	 * The device took [off, off+len) (state already changed). May fail:
+	 * the listeners before it are undone and the range goes back to the
+	 * CPU.
+	 */
+	int (*to_device)(const struct amp_sync *s, void *priv);
+	/* Revert a successful to_device because a later listener failed. */
+	void (*undo_to_device)(const struct amp_sync *s, void *priv);
+	/*
+	 * The CPU took [off, off+len) back (state already changed). A
+	 * failure is reported to the caller; only the checker's failure is
+	 * rolled back (the range stays with the device).
+	 */
+	int (*to_cpu)(const struct amp_sync *s, void *priv);
+};
+
+/* Built-in listeners (one file each). */
+extern const struct amp_own_listener amp_bounce_listener;
+extern const struct amp_own_listener amp_cache_listener;
+
+/* Bounce copies (core/bounce.c). */
+int amp_bounce_setup(struct amp_attach *a);
+void amp_bounce_teardown(struct amp_attach *a);
+
+/*
+ * Give back to the CPU, without asking the device, every range @a's
+ * device owns, reporting each to @fn. Called with shm->lock held.
+ * Returns the number of ranges.
+ */
+int amp_sync_reclaim_locked(struct amp_attach *a, amp_reclaim_fn fn,
+			    void *priv);
 
 struct amp_shm {
 	struct amp_list node; /* in the global registry */
 	char name[96];
 	const struct amp_provider *provider;
 	unsigned flags;
-	unsigned refs;
+	unsigned refs; /* opens + attachments */
 	uint64_t size;
 	void *va;
 	size_t page_size; /* CPU mapping granule (checker) */
@@ -95,6 +149,15 @@ int amp_shm_index_segments(struct amp_shm *shm);
 struct amp_attach *amp_shm_find_attach(struct amp_shm *shm,
 				       struct amp_dev *dev);
 
+/* Take / drop a reference; the last drop frees. Global lock held. */
+void amp_shm_get_locked(struct amp_shm *shm);
+void amp_shm_put_locked(struct amp_shm *shm);
+
+/* Detach; global lock held. With @force, ranges the device still owns
+ * are reclaimed first (reported to @fn) instead of failing with -EBUSY. */
+int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev,
+			  bool force, amp_reclaim_fn fn, void *priv);
+
 /*
  * Ownership checker (core/checker.c). protect/unprotect are called with
  * shm->lock held, after the ownership state changed: protect when the
@@ -117,8 +180,11 @@ int amp_sysmem_alloc_contig(uint64_t size, uint64_t align, unsigned how,
 void amp_sysmem_free_range(amp_pa_t pa, uint64_t size);
 int amp_sysmem_map(amp_pa_t pa, uint64_t size, void **va);
 
+/* Round up to a power of two @a; 0 if the result does not fit. */
 static inline uint64_t amp_align_up(uint64_t x, uint64_t a)
 {
+	if (x > UINT64_MAX - (a - 1))
+		return 0;
 	return (x + a - 1) & ~(a - 1);
 }
 

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Ownership hand-over (DMA-API sense) by byte range: the state machine,
- * the cache maintenance each direction needs, bounce copies, and the
- * ownership checker's page protection.
+ * Ownership hand-over (DMA-API sense) by byte range: one state machine per
+ * buffer, device and range, and the one path every listener hangs off.
+ *
+ * Order of the listeners on the way to the device: bounce copy, cache
+ * clean (both cannot fail), then the provider's hook (dma-buf), the
+ * checker, and the device's own listener (hand-over protocol). If one
+ * fails, the fallible ones before it are undone and the range goes back
+ * to the CPU. On the way back the order is reversed.
  *
  * Everything here costs O(range + log(ranges owned)), never O(buffer).
  */
@@ -11,9 +16,77 @@
 
 #include <ampshm/cache.h>
 
-#include "addrspace/device_internal.h"
+#include "core/dev_internal.h"
 #include "core/error.h"
 #include "core/shm_internal.h"
+
+static int provider_to_device(const struct amp_sync *s, void *priv)
+{
+	return s->shm->provider->to_device ?
+		       s->shm->provider->to_device(s->shm, s->dir) :
+		       0;
+}
+
+static void provider_undo(const struct amp_sync *s, void *priv)
+{
+	if (s->shm->provider->to_cpu)
+		s->shm->provider->to_cpu(s->shm, s->dir);
+}
+
+static int provider_to_cpu(const struct amp_sync *s, void *priv)
+{
+	return s->shm->provider->to_cpu ?
+		       s->shm->provider->to_cpu(s->shm, s->dir) :
+		       0;
+}
+
+static const struct amp_own_listener provider_listener = {
+	.name = "provider",
+	.to_device = provider_to_device,
+	.undo_to_device = provider_undo,
+	.to_cpu = provider_to_cpu,
+};
+
+static int checker_to_device(const struct amp_sync *s, void *priv)
+{
+	if (!s->shm->checked)
+		return 0;
+	return amp_checker_protect(s->shm, s->a, s->off, s->len);
+}
+
+static void checker_undo(const struct amp_sync *s, void *priv)
+{
+	if (s->shm->checked)
+		amp_checker_unprotect(s->shm, s->a, s->off, s->len);
+}
+
+static const struct amp_own_listener checker_listener = {
+	.name = "checker",
+	.to_device = checker_to_device,
+	.undo_to_device = checker_undo,
+};
+
+enum { L_BOUNCE, L_CACHE, L_PROVIDER, L_CHECKER, L_DEVICE, L_NUM };
+
+/* Listener @i for this hand-over (NULL if none), and its private data. */
+static const struct amp_own_listener *listener(const struct amp_sync *s,
+					       int i, void **priv)
+{
+	*priv = NULL;
+	switch (i) {
+	case L_BOUNCE:
+		return &amp_bounce_listener;
+	case L_CACHE:
+		return &amp_cache_listener;
+	case L_PROVIDER:
+		return &provider_listener;
+	case L_CHECKER:
+		return &checker_listener;
+	default:
+		*priv = s->a->dev->own_priv;
+		return s->a->dev->own;
+	}
+}
 
 /* Common checks. Called with shm->lock held. */
 static int sync_check(struct amp_shm *shm, struct amp_dev *dev,
@@ -21,6 +94,7 @@ static int sync_check(struct amp_shm *shm, struct amp_dev *dev,
 		      struct amp_attach **out, const char *what)
 {
 	struct amp_attach *a = amp_shm_find_attach(shm, dev);
+	uint64_t line = amp_cache_line_size();
 
 	if (!a)
 		return amp_err(-ENOTCONN, "%s: '%s' is not attached to '%s'",
@@ -39,48 +113,50 @@ static int sync_check(struct amp_shm *shm, struct amp_dev *dev,
 			       what, (unsigned long long)off,
 			       (unsigned long long)*len, shm->name,
 			       (unsigned long long)shm->size);
+	if ((dir & AMP_DIR_FROM_DEVICE) && ((off | *len) & (line - 1)))
+		return amp_err(-EINVAL,
+			       "%s: [0x%llx, +0x%llx) of '%s' is written by "
+			       "the device but not aligned to the %llu-byte "
+			       "cache line: a shared edge line would be "
+			       "written back over its data",
+			       what, (unsigned long long)off,
+			       (unsigned long long)*len, shm->name,
+			       (unsigned long long)line);
 	*out = a;
 	return 0;
 }
 
-static bool device_owns_any(struct amp_shm *shm)
+/* Run the to_device listeners; undo on failure. shm->lock held. */
+static int notify_to_device(const struct amp_sync *s)
 {
-	struct amp_list *n;
+	int i, ret = 0;
+	void *priv;
 
-	amp_list_for_each(n, &shm->attachments)
-	{
-		struct amp_attach *a =
-			amp_container_of(n, struct amp_attach, shm_node);
+	for (i = 0; i < L_NUM; i++) {
+		const struct amp_own_listener *l = listener(s, i, &priv);
 
-		if (a->owned.n)
-			return true;
+		if (!l || !l->to_device)
+			continue;
+		ret = l->to_device(s, priv);
+		if (ret)
+			break;
 	}
-	return false;
-}
+	if (!ret)
+		return 0;
+	while (i-- > 0) {
+		const struct amp_own_listener *l = listener(s, i, &priv);
 
-/* Clean or clean+invalidate whole lines around [p, p+len). */
-static void whole_lines(void (*op)(void *, size_t), char *p, uint64_t len)
-{
-	uintptr_t line = amp_cache_line_size();
-	uintptr_t a = (uintptr_t)p & ~(line - 1);
-	uintptr_t b = ((uintptr_t)p + len + line - 1) & ~(line - 1);
-
-	op((void *)a, b - a);
-}
-
-static bool needs_maintenance(const struct amp_shm *shm,
-			      const struct amp_attach *a)
-{
-	/* A bounce buffer is ordinary cached memory. */
-	return a->bounced || !(shm->flags & AMP_SHM_F_UNCACHED);
+		if (l && l->undo_to_device)
+			l->undo_to_device(s, priv);
+	}
+	return ret;
 }
 
 int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 			    enum amp_dir dir, uint64_t offset, uint64_t len)
 {
+	struct amp_sync s;
 	struct amp_attach *a;
-	bool first;
-	char *p;
 	int ret;
 
 	if (!shm || !dev)
@@ -90,8 +166,6 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 	ret = sync_check(shm, dev, dir, offset, &len, &a, "sync_for_device");
 	if (ret)
 		goto out;
-	/* Only a provider hook cares whether this is the first range out. */
-	first = shm->provider->begin_device && !device_owns_any(shm);
 	ret = amp_rangeset_add(&a->owned, offset, offset + len, dir);
 	if (ret == -EBUSY) {
 		const struct amp_range *r =
@@ -105,34 +179,53 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 	}
 	if (ret)
 		goto out;
-	p = (a->bounced ? (char *)a->bounce.va : (char *)shm->va) + offset;
-	/* Every direction seeds the device's copy (as Linux's swiotlb does):
-	 * bytes a FROM_DEVICE transfer leaves unwritten come back unchanged
-	 * instead of as stale bounce contents. */
-	if (a->bounced)
-		memcpy(p, (char *)shm->va + offset, len);
-	if (needs_maintenance(shm, a)) {
-		switch (dir) {
-		case AMP_DIR_TO_DEVICE:
-			whole_lines(amp_cache_clean, p, len);
-			break;
-		case AMP_DIR_FROM_DEVICE:
-			/* Drop lines that could be evicted over the device's
-			 * data; lines shared with bytes outside the range are
-			 * cleaned+invalidated instead. */
-			amp_cache_invalidate_range(p, len);
-			break;
-		default:
-			whole_lines(amp_cache_flush, p, len);
-			break;
-		}
-	}
-	if (shm->checked)
-		amp_checker_protect(shm, a, offset, len);
-	if (first)
-		shm->provider->begin_device(shm, dir);
+	s = (struct amp_sync){ shm, a, dir, offset, len, false };
+	ret = notify_to_device(&s);
+	if (ret)
+		amp_rangeset_remove(&a->owned, offset, offset + len);
 out:
 	pthread_mutex_unlock(&shm->lock);
+	return ret;
+}
+
+/*
+ * Take [off, off+len) back; the caller checked the device owns it. The
+ * checker goes first: pages must be accessible before the copies and the
+ * cache maintenance, and if they cannot be made so, the range stays with
+ * the device (unless forced). Then the device's listener, the provider,
+ * the cache and the bounce copy, in reverse order of the way out.
+ */
+static int take_back(struct amp_attach *a, enum amp_dir dir, uint64_t off,
+		     uint64_t len, bool forced)
+{
+	struct amp_sync s = { a->shm, a, dir, off, len, forced };
+	int ret;
+
+	ret = amp_rangeset_remove(&a->owned, off, off + len);
+	if (ret)
+		return amp_err(ret, "sync_for_cpu: out of memory");
+	if (a->shm->checked) {
+		ret = amp_checker_unprotect(a->shm, a, off, len);
+		if (ret && !forced) {
+			amp_rangeset_add(&a->owned, off, off + len, dir);
+			return ret;
+		}
+	}
+	ret = 0;
+	for (int i = L_NUM; i-- > 0;) {
+		const struct amp_own_listener *l;
+		void *priv;
+		int r;
+
+		if (i == L_CHECKER)
+			continue;
+		l = listener(&s, i, &priv);
+		if (!l || !l->to_cpu)
+			continue;
+		r = l->to_cpu(&s, priv);
+		if (r && !ret)
+			ret = r;
+	}
 	return ret;
 }
 
@@ -140,7 +233,6 @@ int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 			 enum amp_dir dir, uint64_t offset, uint64_t len)
 {
 	struct amp_attach *a;
-	char *p;
 	int ret;
 
 	if (!shm || !dev)
@@ -167,24 +259,30 @@ int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 			shm->name, dev->name);
 		goto out;
 	}
-	ret = amp_rangeset_remove(&a->owned, offset, offset + len);
-	if (ret)
-		goto out;
-	if (shm->checked)
-		amp_checker_unprotect(shm, a, offset, len);
-	if (shm->provider->begin_cpu && !device_owns_any(shm))
-		shm->provider->begin_cpu(shm, dir);
-	if (dir & AMP_DIR_FROM_DEVICE) {
-		p = (a->bounced ? (char *)a->bounce.va : (char *)shm->va) +
-		    offset;
-		if (needs_maintenance(shm, a))
-			amp_cache_invalidate_range(p, len);
-		if (a->bounced)
-			memcpy((char *)shm->va + offset, p, len);
-	}
+	ret = take_back(a, dir, offset, len, false);
 out:
 	pthread_mutex_unlock(&shm->lock);
 	return ret;
+}
+
+int amp_sync_reclaim_locked(struct amp_attach *a, amp_reclaim_fn fn,
+			    void *priv)
+{
+	int n = 0;
+
+	while (a->owned.n) {
+		struct amp_range r = a->owned.r[0];
+		struct amp_reclaimed rep = { a->shm, a->dev, r.start,
+					     r.end - r.start,
+					     (enum amp_dir)r.tag };
+
+		take_back(a, (enum amp_dir)r.tag, r.start, r.end - r.start,
+			  true);
+		if (fn)
+			fn(priv, &rep);
+		n++;
+	}
+	return n;
 }
 
 int amp_shm_owner(struct amp_shm *shm, struct amp_dev *dev, uint64_t offset)
@@ -192,6 +290,8 @@ int amp_shm_owner(struct amp_shm *shm, struct amp_dev *dev, uint64_t offset)
 	struct amp_attach *a;
 	int ret;
 
+	if (!shm || !dev)
+		return amp_err(-EINVAL, "owner: buffer and device required");
 	pthread_mutex_lock(&shm->lock);
 	a = amp_shm_find_attach(shm, dev);
 	if (!a)

@@ -246,38 +246,55 @@ static void user_free(struct amp_shm *shm)
 }
 
 /*
- * dma-buf CPU access windows: the buffer leaves the CPU (END) when the
- * device gets its first range, and comes back (START) when the device has
- * none left. The kernel's interface is whole-buffer only.
+ * dma-buf CPU access windows. The kernel's interface is whole-buffer, so
+ * every hand-over is bracketed, in either direction: END closes the CPU's
+ * window (the kernel writes back what the CPU wrote, everywhere), START
+ * reopens it for what the CPU still owns (the kernel invalidates). END
+ * first means START never discards a CPU write. The flags say what the
+ * CPU did or will do, from the direction (the libmetal proposal had them
+ * the wrong way round): a range going TO_DEVICE was written by the CPU;
+ * one coming back FROM_DEVICE will be read.
  */
-static int dmabuf_sync(struct amp_shm *shm, unsigned what)
+static int dmabuf_sync(struct amp_shm *shm, unsigned end, unsigned start)
 {
 	struct user_priv *u = shm->priv;
-	struct dma_buf_sync s = { what | DMA_BUF_SYNC_RW };
+	struct dma_buf_sync s = { DMA_BUF_SYNC_END | end };
 
 	if (!u->dmabuf)
 		return 0;
 	if (ioctl(u->fd, DMA_BUF_IOCTL_SYNC, &s))
-		return amp_err(-errno, "user: DMA_BUF_IOCTL_SYNC failed");
+		return amp_err(-errno,
+			       "user: DMA_BUF_IOCTL_SYNC END of '%s' failed",
+			       shm->name);
+	s.flags = DMA_BUF_SYNC_START | start;
+	if (ioctl(u->fd, DMA_BUF_IOCTL_SYNC, &s))
+		return amp_err(-errno,
+			       "user: DMA_BUF_IOCTL_SYNC START of '%s' failed",
+			       shm->name);
 	return 0;
 }
 
-static int user_begin_device(struct amp_shm *shm, enum amp_dir dir)
+static int user_to_device(struct amp_shm *shm, enum amp_dir dir)
 {
-	return dmabuf_sync(shm, DMA_BUF_SYNC_END);
+	return dmabuf_sync(shm,
+			   dir == AMP_DIR_TO_DEVICE ? DMA_BUF_SYNC_WRITE :
+						      DMA_BUF_SYNC_RW,
+			   DMA_BUF_SYNC_RW);
 }
 
-static int user_begin_cpu(struct amp_shm *shm, enum amp_dir dir)
+static int user_to_cpu(struct amp_shm *shm, enum amp_dir dir)
 {
-	return dmabuf_sync(shm, DMA_BUF_SYNC_START);
+	return dmabuf_sync(shm, DMA_BUF_SYNC_RW,
+			   dir == AMP_DIR_TO_DEVICE ? DMA_BUF_SYNC_WRITE :
+						      DMA_BUF_SYNC_RW);
 }
 
 const struct amp_provider amp_provider_user = {
 	.name = "user",
 	.alloc = user_alloc,
 	.free = user_free,
-	.begin_device = user_begin_device,
-	.begin_cpu = user_begin_cpu,
+	.to_device = user_to_device,
+	.to_cpu = user_to_cpu,
 };
 
 static const char *subname_of(const char *name)
