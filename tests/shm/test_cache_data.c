@@ -598,9 +598,9 @@ static void bidir_round_trip(void **state)
 	cpu_write(f, 0, a, 8192);
 	to_dev(f, AMP_DIR_BIDIR, 0, 8192);
 	dev_expect(f, 0, a, 8192, "BIDIR hand-over must clean the range");
+	/* Stale lines enter the cache while the device owns the range. */
 	cm_prefetch(f->m, f->va, SZ);
 	dev_write(f, 0, d, 4096);
-	cm_evict_all(f->m); /* nothing dirty may be left to evict */
 	to_cpu(f, AMP_DIR_BIDIR, 0, 8192);
 	cpu_expect(f, 0, d, 4096, "the device's data after the take-back");
 	cpu_expect(f, 4096, a + 4096, 4096,
