@@ -75,10 +75,20 @@ static void carveout_contig(void **state)
 	assert_true(amp_dev_fault_count(dev) >= 1);
 
 	assert_int_equal(amp_dev_destroy(dev), -EBUSY);
-	assert_int_equal(amp_shm_close(shm), -EBUSY);
-	assert_int_equal(amp_shm_detach(shm, dev), 0);
-	assert_int_equal(amp_shm_detach(shm, dev), -ENOTCONN);
+	/* The attachment holds the buffer: closing the last open leaves it
+	 * alive and mapped for the device until detach. */
+	assert_int_equal(amp_shm_refcount(shm), 2);
 	assert_int_equal(amp_shm_close(shm), 0);
+	assert_int_equal(amp_shm_refcount(shm), 1);
+	assert_int_equal(amp_dev_read(dev, sg[0].addr + 64, buf, 4), 0);
+	assert_string_equal(buf, "dev");
+	assert_int_equal(amp_shm_detach(shm, dev), 0); /* frees it */
+	/* The window still reaches DDR, where freed memory reads as 0. */
+	assert_int_equal(amp_dev_read(dev, da - 100 + 64, buf, 4), 0);
+	assert_memory_equal(buf, "\0\0\0\0", 4);
+	assert_int_equal(amp_shm_open("sysmem/cv", 0, AMP_SHM_F_NOCREATE,
+				      &shm),
+			 -ENOENT);
 	assert_int_equal(amp_dev_destroy(dev), 0);
 }
 

@@ -155,10 +155,19 @@ static void misuse(void **state)
 	assert_int_equal(amp_shm_sync_for_device(ro, other, AMP_DIR_FROM_DEVICE,
 						 0, 4096),
 			 -EINVAL);
-	/* Closing the last reference of an attached buffer. */
-	assert_int_equal(amp_shm_close(ro), -EBUSY);
-	assert_int_equal(amp_shm_detach(ro, other), 0);
+	/* Closing the last open of an attached buffer: the attachment keeps
+	 * it (still syncable) until detach frees it. */
 	assert_int_equal(amp_shm_close(ro), 0);
+	assert_int_equal(amp_shm_sync_for_device(ro, other, AMP_DIR_TO_DEVICE,
+						 0, 4096),
+			 0);
+	assert_int_equal(amp_shm_detach(ro, other), -EBUSY);
+	assert_int_equal(amp_shm_sync_for_cpu(ro, other, AMP_DIR_TO_DEVICE, 0,
+					      4096),
+			 0);
+	assert_int_equal(amp_shm_detach(ro, other), 0);
+	assert_int_equal(amp_shm_open("sysmem/ro2", 0, AMP_SHM_F_NOCREATE, &ro),
+			 -ENOENT);
 	assert_int_equal(amp_dev_destroy(other), 0);
 	assert_int_equal(amp_shm_sync_for_device(NULL, f->dev,
 						 AMP_DIR_TO_DEVICE, 0, 1),
