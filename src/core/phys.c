@@ -130,16 +130,16 @@ int amp_phys_add(const struct amp_phys_region *r)
 					"around 2^64");
 	pthread_rwlock_wrlock(&phys_lock);
 	o = overlap(&top, r->pa, r->size);
-	if (!o) {
-		ret = insert(&top, r);
-	} else if ((o->r.flags & AMP_PHYS_F_CONTAINER) &&
-		   !(r->flags & AMP_PHYS_F_CONTAINER) && r->pa >= o->r.pa &&
-		   last_of(r) <= last_of(&o->r)) {
+	if (!(r->flags & AMP_PHYS_F_INSIDE)) {
+		ret = o ? refuse(r, &o->r) : insert(&top, r);
+	} else if (!o || !(o->r.flags & AMP_PHYS_F_CONTAINER) ||
+		   r->pa < o->r.pa || last_of(r) > last_of(&o->r)) {
+		ret = amp_err(-EINVAL, "phys: %s is not inside its container",
+			      r->what);
+	} else {
 		struct entry *k = overlap(&o->kids, r->pa, r->size);
 
 		ret = k ? refuse(r, &k->r) : insert(&o->kids, r);
-	} else {
-		ret = refuse(r, &o->r);
 	}
 	pthread_rwlock_unlock(&phys_lock);
 	return ret;

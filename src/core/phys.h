@@ -22,6 +22,8 @@
 
 /* The range is reserved for sub-regions; it holds no bytes itself. */
 #define AMP_PHYS_F_CONTAINER (1u << 0)
+/* A sub-region: it must lie inside a container (its owner's). */
+#define AMP_PHYS_F_INSIDE (1u << 1)
 
 struct amp_phys_region {
 	amp_pa_t pa;

@@ -179,6 +179,7 @@ int amp_static_region_remove(const char *name)
 /* "0x1000", "4096", "64K", "256M", "2G": 0 or -EINVAL. */
 static int parse_u64(const char *s, uint64_t *out)
 {
+	unsigned shift = 0;
 	char *end;
 	unsigned long long v;
 
@@ -188,16 +189,22 @@ static int parse_u64(const char *s, uint64_t *out)
 		return -EINVAL;
 	switch (toupper((unsigned char)*end)) {
 	case 'K':
-		v <<= 10, end++;
+		shift = 10;
 		break;
 	case 'M':
-		v <<= 20, end++;
+		shift = 20;
 		break;
 	case 'G':
-		v <<= 30, end++;
+		shift = 30;
 		break;
 	default:
 		break;
+	}
+	if (shift) {
+		if (v > (UINT64_MAX >> shift))
+			return -ERANGE; /* does not fit in 64 bits */
+		v <<= shift;
+		end++;
 	}
 	if (*end)
 		return -EINVAL;
@@ -217,11 +224,16 @@ static int parse_line(char *line, unsigned lineno, const char *path)
 		tok[n++] = t;
 	if (!n)
 		return 0;
-	if (n < 3 || parse_u64(tok[1], &pa) || parse_u64(tok[2], &size))
+	if (n < 3)
 		return amp_err(-EINVAL,
 			       "%s:%u: expected 'name pa size "
 			       "[uncached] [file=PATH [offset=N]]'",
 			       path, lineno);
+	if (parse_u64(tok[1], &pa) || parse_u64(tok[2], &size))
+		return amp_err(-EINVAL,
+			       "%s:%u: '%s' or '%s' is not a 64-bit number "
+			       "(0x..., decimal, or with a K/M/G suffix)",
+			       path, lineno, tok[1], tok[2]);
 	for (int i = 3; i < n; i++) {
 		if (!strcmp(tok[i], "uncached"))
 			flags |= AMP_REGION_F_UNCACHED;

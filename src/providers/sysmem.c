@@ -260,6 +260,13 @@ static int sysmem_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 	 * 2 MiB mappings. */
 	size = amp_align_up(size, (flags & AMP_SHM_F_HUGE) ? AMP_HUGE_2M :
 							     ddr.page_size);
+	if (!size || size > ddr.cfg.size) {
+		ret = amp_err(-ENOMEM,
+			      "sysmem: a buffer larger than system memory "
+			      "(0x%llx bytes) cannot be allocated",
+			      (unsigned long long)ddr.cfg.size);
+		goto out;
+	}
 	if (flags & AMP_SHM_F_CONTIG) {
 		amp_pa_t pa;
 		uint64_t align = size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0;

@@ -146,6 +146,9 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 			       "aligned to the fd's page size (%zu)",
 			       im->offset, pgsz);
 	size = amp_align_up(im->len, pgsz);
+	if (!size)
+		return amp_err(-EINVAL, "user: length 0x%" PRIx64 " is too large",
+			       im->len);
 	if (im->offset > fsize || size > fsize - im->offset)
 		return amp_err(-EINVAL,
 			       "user: [0x%" PRIx64 ", +0x%" PRIx64
@@ -193,6 +196,7 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 	pr.map = u->devmap;
 	pr.fd = u->fd;
 	pr.fd_off = im->offset;
+	pr.flags = AMP_PHYS_F_INSIDE;
 	snprintf(pr.what, sizeof(pr.what), "user/%s", subname);
 	ret = amp_phys_add(&pr);
 	if (ret)
