@@ -138,9 +138,9 @@ int main(void)
 	CHECK(amp_shm_sync_for_device(frame, dsp, AMP_DIR_FROM_DEVICE, half,
 				      half));
 	amp_cache_get_stats(&st);
-	printf("sync    for dsp: clean %" PRIu64 " MiB (input), invalidate "
-	       "%" PRIu64 " MiB (output)\n",
-	       st.clean_bytes / MiB, st.inval_bytes / MiB);
+	printf("sync    for dsp: cleaned %" PRIu64 " MiB (input and output: "
+	       "no dirty line left to be evicted over the DSP's data)\n",
+	       st.clean_bytes / MiB);
 
 	/* 5. A CPU bug: touching the output while the DSP owns it. */
 	amp_shm_set_violation_handler(on_violation);

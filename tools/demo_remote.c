@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The demo's coprocessor process: a separate address space that reaches
- * the frame only through the system memory file it was given, and talks
- * to the host over RPMsg (vrings in another shared memfd).
+ * The demo's coprocessor process: a separate address space that has
+ * exactly its device's address space. The host attaches the frame to the
+ * coprocessor's device (behind an IOMMU, read-only), exports the device's
+ * runs and sends them over a UNIX socket; the process maps each run at
+ * its device address and nothing else of the host's memory. It talks to
+ * the host over RPMsg (vrings in another shared memfd).
  *
  * Message on endpoint "ampshm-frame": struct frame_msg with the frame's
- * device-address segments; the remote answers with the checksum. The
- * remote validates every segment against the memory it was given.
+ * device-address segments; the remote reads them in place, at those very
+ * addresses (a wrong one faults, as on a core behind an IOMMU), and
+ * answers with the checksum.
  */
 #include "demo_remote.h"
 
@@ -23,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ampshm/linux_devmap.h>
 #include <ampshm/linux_ipc.h>
 #include <ampshm/rpmsg.h>
 
@@ -43,9 +48,6 @@ struct frame_msg {
 
 struct remote {
 	struct amp_rpmsg_endpoint ept;
-	const uint8_t *mem; /* the system memory it was given */
-	amp_pa_t mem_pa;
-	uint64_t mem_size;
 	int quit;
 };
 
@@ -64,7 +66,7 @@ static int remote_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 		return 0;
 	}
 	if (m.op == OP_SUM) {
-		/* Untrusted: the segment count and every segment. */
+		/* The count is checked; the addresses are the MMU's job. */
 		if (m.nseg > (len - sizeof(m)) / sizeof(struct amp_sg))
 			m.nseg = 0, sum = UINT64_MAX;
 		for (uint32_t i = 0; i < m.nseg; i++) {
@@ -72,15 +74,8 @@ static int remote_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 			const uint8_t *p;
 
 			memcpy(&s, &in->seg[i], sizeof(s));
-			if (s.addr < r->mem_pa ||
-			    s.addr - r->mem_pa > r->mem_size ||
-			    s.len > r->mem_size - (s.addr - r->mem_pa) ||
-			    (s.len & 7)) {
-				sum = UINT64_MAX; /* not given to us: refuse */
-				break;
-			}
-			p = r->mem + (s.addr - r->mem_pa);
-			for (uint64_t k = 0; k < s.len; k += 8) {
+			p = (const uint8_t *)(uintptr_t)s.addr; /* its da */
+			for (uint64_t k = 0; k + 8 <= s.len; k += 8) {
 				uint64_t v;
 
 				memcpy(&v, p + k, 8);
@@ -100,19 +95,24 @@ static void remote_main(int sock)
 	struct amp_rpmsg_dev rdev;
 	struct remote r = { 0 };
 	struct amp_linux_ipc_cfg cfg;
-	struct stat st;
-	int ipc_fd, mem_fd;
+	int ipc_fd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (amp_linux_ipc_recv_fd(sock, &ipc_fd) ||
-	    amp_linux_ipc_recv_fd(sock, &mem_fd) ||
-	    read(sock, &r.mem_pa, sizeof(r.mem_pa)) != sizeof(r.mem_pa) ||
-	    fstat(mem_fd, &st))
+	if (amp_linux_ipc_recv_fd(sock, &ipc_fd))
 		_exit(10);
-	r.mem_size = (uint64_t)st.st_size;
-	r.mem = mmap(NULL, r.mem_size, PROT_READ, MAP_SHARED, mem_fd, 0);
-	if (r.mem == MAP_FAILED)
-		_exit(11);
+	/* The device's address space, run by run, until an empty run. */
+	for (;;) {
+		struct amp_dev_run run;
+		bool mapped;
+
+		if (amp_linux_recv_run(sock, &run, &mapped))
+			_exit(11);
+		if (!mapped)
+			break;
+		if (amp_linux_map_run(&run))
+			_exit(12);
+		close(run.fd);
+	}
 	amp_linux_ipc_cfg_default(&cfg);
 	cfg.h2r_buf_size = cfg.r2h_buf_size = BUF_SIZE;
 	if (amp_linux_ipc_remote_attach(ipc_fd, &cfg, &ipc) ||
@@ -120,10 +120,10 @@ static void remote_main(int sock)
 	    amp_rpmsg_create_ept(&r.ept, &rdev, "ampshm-frame",
 				 AMP_RPMSG_ADDR_ANY, AMP_RPMSG_ADDR_ANY,
 				 remote_cb, NULL, &r))
-		_exit(12);
+		_exit(13);
 	while (!r.quit)
 		if (amp_rpmsg_poll(&rdev, 10000000) < 0)
-			_exit(13);
+			_exit(14);
 	amp_rpmsg_deinit(&rdev);
 	amp_linux_ipc_destroy(ipc);
 	_exit(0);
@@ -205,40 +205,46 @@ static size_t describe(const struct amp_sg *sg, size_t nsg, uint64_t len,
 	return done == len ? sizeof(*m) + m->nseg * sizeof(m->seg[0]) : 0;
 }
 
+static int send_run(void *priv, const struct amp_dev_run *run)
+{
+	int *sock = priv;
+
+	return amp_linux_send_run(*sock, run, true);
+}
+
 int demo_remote_run(struct amp_shm *frame, uint64_t len, uint64_t expect)
 {
 	static uint64_t msgbuf[BUF_SIZE / 8];
 	struct frame_msg *m = (struct frame_msg *)msgbuf;
-	struct amp_phys_info ddr;
 	struct amp_linux_ipc_cfg cfg;
-	struct amp_linux_ipc *ipc;
+	struct amp_linux_ipc *ipc = NULL;
 	struct amp_rpmsg_dev rdev;
-	struct amp_window win;
 	struct amp_dev_config dcfg = { .name = "remote",
-				       .windows = &win,
-				       .nwindows = 1 };
+				       .dma_bits = 48,
+				       .iommu = true };
 	struct amp_dev *dev;
-	const struct amp_cpu_seg *segs;
 	const struct amp_sg *sg;
 	struct host h = { 0 };
 	double rtt[2000], t0;
-	size_t nsegs, nsg, mlen;
-	int sv[2], status, ret = -1;
-	pid_t pid;
+	size_t nsg, mlen;
+	int sv[2] = { -1, -1 }, status, ret = -1;
+	pid_t pid = -1;
 
-	/* The remote is a device whose window is all of system memory. */
-	amp_shm_cpu_sg(frame, &segs, &nsegs);
-	if (amp_phys_find(segs[0].pa, &ddr))
-		return -1;
-	win = (struct amp_window){ ddr.pa, ddr.pa, ddr.size };
+	/* The coprocessor reaches memory through an IOMMU: only the frame,
+	 * read-only, at the device addresses attach chose. */
 	if (amp_dev_create(&dcfg, &dev))
 		return -1;
+	if (amp_shm_attach(frame, dev, AMP_DIR_TO_DEVICE, &sg, &nsg) ||
+	    amp_shm_sync_for_device(frame, dev, AMP_DIR_TO_DEVICE, 0, len)) {
+		amp_dev_destroy(dev);
+		return -1;
+	}
 
 	amp_linux_ipc_cfg_default(&cfg);
 	cfg.h2r_buf_size = cfg.r2h_buf_size = BUF_SIZE;
 	if (amp_linux_ipc_host_create(&cfg, &ipc) ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return -1;
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		goto out;
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
@@ -247,8 +253,10 @@ int demo_remote_run(struct amp_shm *frame, uint64_t len, uint64_t expect)
 	}
 	close(sv[1]);
 	if (pid < 0 || amp_linux_ipc_send_fd(sv[0], amp_linux_ipc_memfd(ipc)) ||
-	    amp_linux_ipc_send_fd(sv[0], ddr.fd) ||
-	    write(sv[0], &ddr.pa, sizeof(ddr.pa)) != sizeof(ddr.pa))
+	    amp_dev_export(dev, send_run, &sv[0]) ||
+	    amp_linux_send_run(sv[0], &(struct amp_dev_run){ .da = 0x1000,
+							      .len = 0x1000 },
+			       false))
 		goto out;
 	if (amp_linux_ipc_rpmsg_start(ipc, &rdev, 0))
 		goto out;
@@ -257,20 +265,17 @@ int demo_remote_run(struct amp_shm *frame, uint64_t len, uint64_t expect)
 		if (amp_rpmsg_poll(&rdev, 10000000) < 0)
 			goto out_rpmsg;
 	printf("rpmsg   remote process %d announced \"%s\" (vrings in a "
-	       "memfd, %u B buffers)\n",
+	       "memfd, %u B buffers); it maps only its device's runs\n",
 	       (int)pid, h.ept.name, BUF_SIZE);
 
-	/* Hand the input to the remote, describe it, wait for the answer. */
-	if (amp_shm_attach(frame, dev, AMP_DIR_TO_DEVICE, &sg, &nsg) ||
-	    amp_shm_sync_for_device(frame, dev, AMP_DIR_TO_DEVICE, 0, len))
-		goto out_rpmsg;
+	/* Describe the input by its device addresses, wait for the answer. */
 	mlen = describe(sg, nsg, len, m);
 	t0 = now_us();
 	if (!mlen || request(&rdev, &h, m, mlen))
-		goto out_detach;
-	printf("remote  checksummed %" PRIu64 " MiB in place from %" PRIu32
-	       " device segments in %.0f ms: %s\n",
-	       len >> 20, m->nseg, (now_us() - t0) / 1e3,
+		goto out_rpmsg;
+	printf("remote  checksummed %" PRIu64 " MiB in place at da 0x%" PRIx64
+	       " (IOMMU, read-only) in %.0f ms: %s\n",
+	       len >> 20, sg[0].addr, (now_us() - t0) / 1e3,
 	       h.last.result == expect ? "matches" : "MISMATCH");
 	ret = h.last.result == expect ? 0 : -1;
 
@@ -289,20 +294,20 @@ int demo_remote_run(struct amp_shm *frame, uint64_t len, uint64_t expect)
 		       "us, p99 %.1f us\n",
 		       rtt[1000], rtt[1980]);
 	}
-out_detach:
-	amp_shm_sync_for_cpu(frame, dev, AMP_DIR_TO_DEVICE, 0, len);
-	amp_shm_detach(frame, dev);
 out_rpmsg:
 	m->op = OP_QUIT;
 	if (h.bound)
 		amp_rpmsg_send(&h.ept, m, sizeof(*m));
 	amp_rpmsg_deinit(&rdev);
 out:
-	close(sv[0]);
+	if (sv[0] >= 0)
+		close(sv[0]);
 	if (pid > 0 && (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 			WEXITSTATUS(status)))
 		ret = -1;
 	amp_linux_ipc_destroy(ipc);
+	amp_shm_sync_for_cpu(frame, dev, AMP_DIR_TO_DEVICE, 0, len);
+	amp_shm_detach(frame, dev);
 	amp_dev_destroy(dev);
 	return ret;
 }
