@@ -14,6 +14,8 @@
 #ifndef AMPSHM_CACHE_H
 #define AMPSHM_CACHE_H
 
+#include <ampshm/export.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,17 +51,17 @@ struct amp_cache_stats {
  * @brief Install the port's cache operations.
  * @param ops operations (copied); NULL restores the coherent defaults.
  */
-void amp_cache_set_ops(const struct amp_cache_ops *ops);
+AMP_API void amp_cache_set_ops(const struct amp_cache_ops *ops);
 
 /** @brief Cache line size currently in force (64 by default). */
-size_t amp_cache_line_size(void);
+AMP_API size_t amp_cache_line_size(void);
 
 /** @brief Clean [va, va+len) (counted). */
-void amp_cache_clean(void *va, size_t len);
+AMP_API void amp_cache_clean(void *va, size_t len);
 /** @brief Invalidate [va, va+len) (counted). */
-void amp_cache_invalidate(void *va, size_t len);
+AMP_API void amp_cache_invalidate(void *va, size_t len);
 /** @brief Clean+invalidate [va, va+len) (counted). */
-void amp_cache_flush(void *va, size_t len);
+AMP_API void amp_cache_flush(void *va, size_t len);
 
 /**
  * @brief Invalidate a range that may not be line aligned, safely.
@@ -68,12 +70,12 @@ void amp_cache_flush(void *va, size_t len);
  * also holds bytes outside the range is cleaned+invalidated instead, so
  * that the neighbours' dirty data is never lost.
  */
-void amp_cache_invalidate_range(void *va, size_t len);
+AMP_API void amp_cache_invalidate_range(void *va, size_t len);
 
 /** @brief Read the counters. */
-void amp_cache_get_stats(struct amp_cache_stats *st);
+AMP_API void amp_cache_get_stats(struct amp_cache_stats *st);
 /** @brief Zero the counters. */
-void amp_cache_reset_stats(void);
+AMP_API void amp_cache_reset_stats(void);
 
 #ifdef __cplusplus
 }

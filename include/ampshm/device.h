@@ -21,6 +21,8 @@
 #ifndef AMPSHM_DEVICE_H
 #define AMPSHM_DEVICE_H
 
+#include <ampshm/export.h>
+
 #include <stdbool.h>
 #include <ampshm/types.h>
 
@@ -75,22 +77,22 @@ struct amp_dev_config {
  * @return 0, -EINVAL for an inconsistent description (overlapping windows,
  *         a window or IOVA range beyond dma_bits, ...), -ENOMEM.
  */
-int amp_dev_create(const struct amp_dev_config *cfg, struct amp_dev **dev);
+AMP_API int amp_dev_create(const struct amp_dev_config *cfg, struct amp_dev **dev);
 
 /**
  * @brief Destroy a device.
  * @return 0, or -EBUSY while buffers are still attached to it.
  */
-int amp_dev_destroy(struct amp_dev *dev);
+AMP_API int amp_dev_destroy(struct amp_dev *dev);
 
 /** @brief The device's name. */
-const char *amp_dev_name(const struct amp_dev *dev);
+AMP_API const char *amp_dev_name(const struct amp_dev *dev);
 
 /**
  * @brief Translate a device address to a physical address.
  * @return 0, or -EFAULT if the device has no mapping there.
  */
-int amp_dev_da_to_pa(struct amp_dev *dev, amp_da_t da, amp_pa_t *pa);
+AMP_API int amp_dev_da_to_pa(struct amp_dev *dev, amp_da_t da, amp_pa_t *pa);
 
 /**
  * @brief Translate a physical address to this device's address.
@@ -99,7 +101,7 @@ int amp_dev_da_to_pa(struct amp_dev *dev, amp_da_t da, amp_pa_t *pa);
  * buffers.
  * @return 0, or -ERANGE if the device cannot reach @p pa.
  */
-int amp_dev_pa_to_da(struct amp_dev *dev, amp_pa_t pa, amp_da_t *da);
+AMP_API int amp_dev_pa_to_da(struct amp_dev *dev, amp_pa_t pa, amp_da_t *da);
 
 /**
  * @brief Simulated device read: copy @p len bytes at device address @p da.
@@ -109,10 +111,10 @@ int amp_dev_pa_to_da(struct amp_dev *dev, amp_pa_t pa, amp_da_t *da);
  * @return 0, or -EFAULT if any byte is not mapped for the device (an IOMMU
  *         fault, or an address outside every window).
  */
-int amp_dev_read(struct amp_dev *dev, amp_da_t da, void *buf, size_t len);
+AMP_API int amp_dev_read(struct amp_dev *dev, amp_da_t da, void *buf, size_t len);
 
 /** @brief Simulated device write; see amp_dev_read(). */
-int amp_dev_write(struct amp_dev *dev, amp_da_t da, const void *buf,
+AMP_API int amp_dev_write(struct amp_dev *dev, amp_da_t da, const void *buf,
 		  size_t len);
 
 /**
@@ -120,14 +122,14 @@ int amp_dev_write(struct amp_dev *dev, amp_da_t da, const void *buf,
  *        contiguous in host memory.
  * @return 0, -EFAULT (not mapped), -ENOTSUP (mapped but not contiguous).
  */
-int amp_dev_ptr(struct amp_dev *dev, amp_da_t da, size_t len, void **ptr);
+AMP_API int amp_dev_ptr(struct amp_dev *dev, amp_da_t da, size_t len, void **ptr);
 
 /**
  * @brief Number of faults so far: accesses to addresses the device was not
  *        given (IOMMU misses, window misses, non-memory) and accesses its
  *        mapping does not permit.
  */
-uint64_t amp_dev_fault_count(const struct amp_dev *dev);
+AMP_API uint64_t amp_dev_fault_count(const struct amp_dev *dev);
 
 /** @name Protection of a run (what the device may do there)
  *  @{ */
@@ -183,7 +185,7 @@ typedef void (*amp_dev_watch_fn)(void *priv, const struct amp_dev_run *run,
  * @param priv passed to @p fn
  * @return 0, or the first non-zero value @p fn returned
  */
-int amp_dev_export(struct amp_dev *dev, amp_dev_run_fn fn, void *priv);
+AMP_API int amp_dev_export(struct amp_dev *dev, amp_dev_run_fn fn, void *priv);
 
 /**
  * @brief Be told of every run the device gains or loses (IOMMU mappings
@@ -194,10 +196,10 @@ int amp_dev_export(struct amp_dev *dev, amp_dev_run_fn fn, void *priv);
  * before the watcher returned. Up to 4 watchers per device.
  * @return 0, -ENOSPC (too many watchers), -EINVAL
  */
-int amp_dev_watch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv);
+AMP_API int amp_dev_watch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv);
 
 /** @brief Remove a watcher added with amp_dev_watch() (-ENOENT if none). */
-int amp_dev_unwatch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv);
+AMP_API int amp_dev_unwatch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv);
 
 #ifdef __cplusplus
 }

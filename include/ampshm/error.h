@@ -6,6 +6,8 @@
 #ifndef AMPSHM_ERROR_H
 #define AMPSHM_ERROR_H
 
+#include <ampshm/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -14,7 +16,7 @@ extern "C" {
  * @brief Sentence describing why the last failing call of this thread
  *        failed ("" if none has failed).
  */
-const char *amp_last_error(void);
+AMP_API const char *amp_last_error(void);
 
 #ifdef __cplusplus
 }

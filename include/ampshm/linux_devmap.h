@@ -13,6 +13,8 @@
 #ifndef AMPSHM_LINUX_DEVMAP_H
 #define AMPSHM_LINUX_DEVMAP_H
 
+#include <ampshm/export.h>
+
 #include <stdbool.h>
 #include <ampshm/device.h>
 
@@ -30,13 +32,13 @@ extern "C" {
  *         run does not fit this process (unaligned, beyond the address
  *         space), or the mmap errno.
  */
-int amp_linux_map_run(const struct amp_dev_run *run);
+AMP_API int amp_linux_map_run(const struct amp_dev_run *run);
 
 /**
  * @brief Remove the mapping of @p run made by amp_linux_map_run().
  * @return 0 or a negative errno.
  */
-int amp_linux_unmap_run(const struct amp_dev_run *run);
+AMP_API int amp_linux_unmap_run(const struct amp_dev_run *run);
 
 /**
  * @brief Send a run (with its file descriptor) over a UNIX socket.
@@ -45,7 +47,7 @@ int amp_linux_unmap_run(const struct amp_dev_run *run);
  * @param mapped true: the device gained it; false: it loses it
  * @return 0 or a negative errno
  */
-int amp_linux_send_run(int sock, const struct amp_dev_run *run, bool mapped);
+AMP_API int amp_linux_send_run(int sock, const struct amp_dev_run *run, bool mapped);
 
 /**
  * @brief Receive a run sent with amp_linux_send_run().
@@ -56,7 +58,7 @@ int amp_linux_send_run(int sock, const struct amp_dev_run *run, bool mapped);
  * @return 0, -ECONNRESET if the peer closed, -EPROTO on a malformed
  *         message, or a negative errno
  */
-int amp_linux_recv_run(int sock, struct amp_dev_run *run, bool *mapped);
+AMP_API int amp_linux_recv_run(int sock, struct amp_dev_run *run, bool *mapped);
 
 #ifdef __cplusplus
 }

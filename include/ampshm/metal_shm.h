@@ -13,6 +13,8 @@
 #ifndef AMPSHM_METAL_SHM_H
 #define AMPSHM_METAL_SHM_H
 
+#include <ampshm/export.h>
+
 #include <ampshm/shm.h>
 
 #ifdef __cplusplus
@@ -46,44 +48,44 @@ struct metal_scatter_list {
  * @brief Open (allocate on first open) "/provider/name" or "provider/name".
  * @return 0 or -errno.
  */
-int metal_shmem_open(const char *name, size_t size, unsigned int flags,
+AMP_API int metal_shmem_open(const char *name, size_t size, unsigned int flags,
 		     struct metal_generic_shmem **result);
 
 /** @brief Close one reference. @return 0 or -errno. */
-int metal_shmem_close(struct metal_generic_shmem *shmem);
+AMP_API int metal_shmem_close(struct metal_generic_shmem *shmem);
 
 /**
  * @brief CPU view of the buffer as a scatter list (one entry per
  *        physically contiguous piece). Owned by the buffer.
  * @return the list, or NULL if @p size exceeds the buffer.
  */
-struct metal_scatter_list *metal_shmem_mmap(struct metal_generic_shmem *shmem,
+AMP_API struct metal_scatter_list *metal_shmem_mmap(struct metal_generic_shmem *shmem,
 					    size_t size);
 
 /** @brief Release a list from metal_shmem_mmap() (nothing to do). */
-void metal_shmem_munmap(struct metal_generic_shmem *shmem,
+AMP_API void metal_shmem_munmap(struct metal_generic_shmem *shmem,
 			struct metal_scatter_list *sg);
 
 /**
  * @brief Attach to a device; the list holds device addresses.
  * @return the device scatter list (owned by the attachment), or NULL.
  */
-struct metal_scatter_list *metal_shm_attach(struct metal_generic_shmem *shmem,
+AMP_API struct metal_scatter_list *metal_shm_attach(struct metal_generic_shmem *shmem,
 					    struct metal_device *dev,
 					    unsigned int direction);
 
 /** @brief Detach from a device. */
-void metal_shm_detach(struct metal_generic_shmem *shmem,
+AMP_API void metal_shm_detach(struct metal_generic_shmem *shmem,
 		      struct metal_device *dev);
 
 /** @brief Hand the whole buffer to @p dev. @return 0 or -errno. */
-int metal_shm_sync_for_device(struct metal_generic_shmem *shmem,
+AMP_API int metal_shm_sync_for_device(struct metal_generic_shmem *shmem,
 			      struct metal_device *dev, unsigned int direction);
 
 /**
  * @brief Take back every range any device owns. @return 0 or -errno.
  */
-int metal_shm_sync_for_cpu(struct metal_generic_shmem *shmem,
+AMP_API int metal_shm_sync_for_cpu(struct metal_generic_shmem *shmem,
 			   unsigned int direction);
 
 /** @brief Same as metal_shmem_open() (the seed's spelling). */

@@ -12,6 +12,8 @@
 #ifndef AMPSHM_PHYS_H
 #define AMPSHM_PHYS_H
 
+#include <ampshm/export.h>
+
 #include <ampshm/types.h>
 
 #ifdef __cplusplus
@@ -32,7 +34,7 @@ struct amp_phys_info {
  * @param[out] info the range
  * @return 0, or -ENOENT if @p pa is not memory ampshm manages.
  */
-int amp_phys_find(amp_pa_t pa, struct amp_phys_info *info);
+AMP_API int amp_phys_find(amp_pa_t pa, struct amp_phys_info *info);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,8 @@
 #ifndef AMPSHM_SHM_H
 #define AMPSHM_SHM_H
 
+#include <ampshm/export.h>
+
 #include <stdbool.h>
 #include <ampshm/types.h>
 #include <ampshm/device.h>
@@ -75,7 +77,7 @@ struct amp_shm;
  * @return 0; -EINVAL (bad name or size), -ENOENT (unknown provider or
  *         region), -EEXIST, -ENOMEM (no memory of that kind left), -ENOSPC.
  */
-int amp_shm_open(const char *name, size_t size, unsigned flags,
+AMP_API int amp_shm_open(const char *name, size_t size, unsigned flags,
 		 struct amp_shm **shm);
 
 /**
@@ -91,7 +93,7 @@ int amp_shm_open(const char *name, size_t size, unsigned flags,
  * @return 0, -EBADF, -EINVAL (unaligned offset, beyond the end of the
  *         file, a file kind another process cannot map), -EEXIST.
  */
-int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_t len,
+AMP_API int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_t len,
 		      unsigned flags, struct amp_shm **shm);
 
 /**
@@ -102,7 +104,7 @@ int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_t len,
  * stack, MAP_PRIVATE|MAP_ANONYMOUS) cannot be mapped by another process:
  * it is refused with -EINVAL and amp_last_error() says what to use instead.
  */
-int amp_shm_import_ptr(const char *name, void *ptr, size_t len, unsigned flags,
+AMP_API int amp_shm_import_ptr(const char *name, void *ptr, size_t len, unsigned flags,
 		       struct amp_shm **shm);
 
 /**
@@ -112,16 +114,16 @@ int amp_shm_import_ptr(const char *name, void *ptr, size_t len, unsigned flags,
  * stays alive (and mapped for its devices) until its last detach.
  * @return 0, -EINVAL.
  */
-int amp_shm_close(struct amp_shm *shm);
+AMP_API int amp_shm_close(struct amp_shm *shm);
 
 /** @brief Full name ("provider/name"). */
-const char *amp_shm_name(const struct amp_shm *shm);
+AMP_API const char *amp_shm_name(const struct amp_shm *shm);
 /** @brief Size in bytes. */
-uint64_t amp_shm_size(const struct amp_shm *shm);
+AMP_API uint64_t amp_shm_size(const struct amp_shm *shm);
 /** @brief Number of references: opens not yet closed, plus attachments. */
-unsigned amp_shm_refcount(const struct amp_shm *shm);
+AMP_API unsigned amp_shm_refcount(const struct amp_shm *shm);
 /** @brief Flags the buffer was created with. */
-unsigned amp_shm_flags(const struct amp_shm *shm);
+AMP_API unsigned amp_shm_flags(const struct amp_shm *shm);
 
 /**
  * @brief CPU virtual address of the whole buffer.
@@ -129,14 +131,14 @@ unsigned amp_shm_flags(const struct amp_shm *shm);
  * Buffers are always mapped virtually contiguous for the CPU, even when
  * they are scattered in physical memory.
  */
-void *amp_shm_va(const struct amp_shm *shm);
+AMP_API void *amp_shm_va(const struct amp_shm *shm);
 
 /**
  * @brief CPU view as segments: one per physically contiguous piece.
  * @param[out] segs array owned by the buffer, valid until it is freed
  * @param[out] nsegs number of segments
  */
-int amp_shm_cpu_sg(const struct amp_shm *shm, const struct amp_cpu_seg **segs,
+AMP_API int amp_shm_cpu_sg(const struct amp_shm *shm, const struct amp_cpu_seg **segs,
 		   size_t *nsegs);
 
 /**
@@ -144,15 +146,15 @@ int amp_shm_cpu_sg(const struct amp_shm *shm, const struct amp_cpu_seg **segs,
  * @param[out] contig bytes physically contiguous from there (may be NULL)
  * @return 0, -ERANGE if @p offset is past the end.
  */
-int amp_shm_offset_to_pa(const struct amp_shm *shm, uint64_t offset,
+AMP_API int amp_shm_offset_to_pa(const struct amp_shm *shm, uint64_t offset,
 			 amp_pa_t *pa, uint64_t *contig);
 
 /** @brief Offset of a physical address inside the buffer, or -ERANGE. */
-int amp_shm_pa_to_offset(const struct amp_shm *shm, amp_pa_t pa,
+AMP_API int amp_shm_pa_to_offset(const struct amp_shm *shm, amp_pa_t pa,
 			 uint64_t *offset);
 
 /** @brief Offset of a CPU address inside the buffer, or -ERANGE. */
-int amp_shm_va_to_offset(const struct amp_shm *shm, const void *va,
+AMP_API int amp_shm_va_to_offset(const struct amp_shm *shm, const void *va,
 			 uint64_t *offset);
 
 /**
@@ -170,7 +172,7 @@ int amp_shm_va_to_offset(const struct amp_shm *shm, const void *va,
  * @return 0; -EALREADY (already attached to @p dev), -ERANGE (unreachable
  *         and bouncing not allowed), -ENOSPC (IOVA space full), -EINVAL.
  */
-int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
+AMP_API int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 		   const struct amp_sg **sg, size_t *nsg);
 
 /**
@@ -178,7 +180,7 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
  * @return 0; -ENOTCONN (not attached), -EBUSY (the device still owns a
  *         range: take it back with amp_shm_sync_for_cpu() first).
  */
-int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev);
+AMP_API int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev);
 
 /**
  * @brief Hand [offset, offset+len) to the device.
@@ -202,7 +204,7 @@ int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev);
  *         write range not aligned to the cache line), or the error of a
  *         listener (checker mprotect, dma-buf sync), nothing handed over.
  */
-int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
+AMP_API int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 			    enum amp_dir dir, uint64_t offset, uint64_t len);
 
 /**
@@ -217,7 +219,7 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
  * @return 0; -ENOTCONN, -EPERM (part of the range is owned by the CPU
  *         already), -ERANGE, -EINVAL, or the error of a listener.
  */
-int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
+AMP_API int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 			 enum amp_dir dir, uint64_t offset, uint64_t len);
 
 /** A range a device owned when it was reclaimed. */
@@ -254,7 +256,7 @@ typedef void (*amp_reclaim_fn)(void *priv, const struct amp_reclaimed *r);
  * @param priv passed to @p fn
  * @return the number of ranges taken back, or a negative errno
  */
-int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
+AMP_API int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
 		    void *priv);
 
 /** Who owns a byte of an attached buffer. */
@@ -267,21 +269,21 @@ enum amp_owner {
  * @brief Who owns the byte at @p offset for @p dev.
  * @return AMP_OWNER_CPU, AMP_OWNER_DEVICE, or a negative errno.
  */
-int amp_shm_owner(struct amp_shm *shm, struct amp_dev *dev, uint64_t offset);
+AMP_API int amp_shm_owner(struct amp_shm *shm, struct amp_dev *dev, uint64_t offset);
 
 /**
  * @brief Device address of the byte at @p offset for an attached device.
  * @return 0, -ENOTCONN, -ERANGE.
  */
-int amp_shm_offset_to_da(struct amp_shm *shm, struct amp_dev *dev,
+AMP_API int amp_shm_offset_to_da(struct amp_shm *shm, struct amp_dev *dev,
 			 uint64_t offset, amp_da_t *da);
 
 /** @brief Offset in the buffer of device address @p da, or -ERANGE. */
-int amp_shm_da_to_offset(struct amp_shm *shm, struct amp_dev *dev, amp_da_t da,
+AMP_API int amp_shm_da_to_offset(struct amp_shm *shm, struct amp_dev *dev, amp_da_t da,
 			 uint64_t *offset);
 
 /** @brief True if @p dev sees a bounce copy of @p shm. */
-bool amp_shm_is_bounced(struct amp_shm *shm, struct amp_dev *dev);
+AMP_API bool amp_shm_is_bounced(struct amp_shm *shm, struct amp_dev *dev);
 
 /**
  * @brief A CPU access to a device-owned range, as caught by the checker.
@@ -304,7 +306,7 @@ struct amp_violation {
 typedef void (*amp_violation_fn)(const struct amp_violation *v);
 
 /** @brief Replace the violation handler (NULL restores the default). */
-void amp_shm_set_violation_handler(amp_violation_fn fn);
+AMP_API void amp_shm_set_violation_handler(amp_violation_fn fn);
 
 /** @name Static regions ("static" provider)
  *  @{ */
@@ -325,7 +327,7 @@ void amp_shm_set_violation_handler(amp_violation_fn fn);
  * @return 0, -EEXIST (name or physical range taken), -EINVAL, -errno of
  *         open/mmap.
  */
-int amp_static_region_add(const char *name, amp_pa_t pa, uint64_t size,
+AMP_API int amp_static_region_add(const char *name, amp_pa_t pa, uint64_t size,
 			  unsigned flags, const char *backing_path,
 			  uint64_t backing_offset);
 
@@ -338,10 +340,10 @@ int amp_static_region_add(const char *name, amp_pa_t pa, uint64_t size,
  * @return number of regions added, or a negative errno (-EINVAL with the
  *         line number in amp_last_error()).
  */
-int amp_static_load_config(const char *path);
+AMP_API int amp_static_load_config(const char *path);
 
 /** @brief Unregister a region (-EBUSY while its buffer is open). */
-int amp_static_region_remove(const char *name);
+AMP_API int amp_static_region_remove(const char *name);
 /** @} */
 
 /** @name System memory ("sysmem" provider)
@@ -357,10 +359,10 @@ struct amp_sysmem_config {
  * @brief Configure system memory before its first use.
  * @return 0, or -EBUSY once it is in use.
  */
-int amp_sysmem_configure(const struct amp_sysmem_config *cfg);
+AMP_API int amp_sysmem_configure(const struct amp_sysmem_config *cfg);
 
 /** @brief Bytes of system memory free. */
-uint64_t amp_sysmem_free_bytes(void);
+AMP_API uint64_t amp_sysmem_free_bytes(void);
 /** @} */
 
 #ifdef __cplusplus
