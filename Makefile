@@ -14,8 +14,10 @@ CFG_FUZZ = -DCMAKE_BUILD_TYPE=Debug -DAMP_FUZZ=ON -DAMP_TESTS=OFF -DAMP_BENCH=OF
 	   -DCMAKE_C_COMPILER=clang \
 	   "-DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
 
+PREFIX  ?= /usr/local
+
 .PHONY: all bootstrap build demo check test test-asan test-fuzz bench docs \
-	format clean
+	format clean install
 
 all: build
 
@@ -56,6 +58,11 @@ bench: build
 		echo "== $$b" >&2; \
 		./$(BUILD)/bench/$$b | tee $(BUILD)/bench-$$b.json; \
 	done
+
+## Install under $(PREFIX) (and $(DESTDIR), if set): libraries, headers,
+## tools, pkg-config file and CMake package.
+install: build
+	$(CMAKE) --install $(BUILD) --prefix $(PREFIX)
 
 docs: build
 	$(CMAKE) --build $(BUILD) --target docs

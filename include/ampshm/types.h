@@ -18,6 +18,13 @@
 extern "C" {
 #endif
 
+/** Compile-time layout check, in C and in C++. */
+#ifdef __cplusplus
+#define AMP_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define AMP_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
 /** Bus/physical (DMA) address, as the memory system numbers it. */
 typedef uint64_t amp_pa_t;
 /** Device address: what one coprocessor puts on its bus to reach memory. */
