@@ -61,6 +61,9 @@ struct amp_shm;
 #define AMP_SHM_F_EXCL (1u << 4)
 /** Fail with -ENOENT unless the buffer is already allocated. */
 #define AMP_SHM_F_NOCREATE (1u << 5)
+/** Every flag amp_shm_open() knows; other bits are refused (-EINVAL). */
+#define AMP_SHM_F_ALL (AMP_SHM_F_CONTIG | AMP_SHM_F_HUGE | AMP_SHM_F_UNCACHED | \
+		       AMP_SHM_F_CHECK | AMP_SHM_F_EXCL | AMP_SHM_F_NOCREATE)
 /** @} */
 
 /**
@@ -258,6 +261,12 @@ typedef void (*amp_reclaim_fn)(void *priv, const struct amp_reclaimed *r);
  */
 AMP_API int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
 		    void *priv);
+
+/**
+ * @brief Name of a direction, for messages: "TO_DEVICE", "FROM_DEVICE",
+ *        "BIDIR", or "invalid".
+ */
+const char *amp_dir_name(enum amp_dir dir);
 
 /** Who owns a byte of an attached buffer. */
 enum amp_owner {

@@ -10,6 +10,7 @@
 
 #include "core/dev_internal.h"
 #include "core/error.h"
+#include "core/handle.h"
 #include "core/shm_internal.h"
 
 struct amp_attach *amp_shm_find_attach(struct amp_shm *shm, struct amp_dev *dev)
@@ -76,10 +77,12 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 	uint64_t off = 0;
 	int ret;
 
-	if (!shm || !dev)
-		return amp_err(-EINVAL, "attach: buffer and device required");
+	if ((ret = AMP_CHECK_SHM(shm)) || (ret = AMP_CHECK_DEV(dev)))
+		return ret;
 	if (dir < AMP_DIR_TO_DEVICE || dir > AMP_DIR_BIDIR)
-		return amp_err(-EINVAL, "attach: bad direction %d", (int)dir);
+		return amp_err(-EINVAL, "attach: bad direction %d (TO_DEVICE 1, "
+					"FROM_DEVICE 2, BIDIR 3)",
+			       (int)dir);
 	amp_global_lock();
 	if (amp_shm_find_attach(shm, dev)) {
 		ret = amp_err(-EALREADY,
@@ -170,8 +173,8 @@ int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev)
 {
 	int ret;
 
-	if (!shm || !dev)
-		return amp_err(-EINVAL, "detach: buffer and device required");
+	if ((ret = AMP_CHECK_SHM(shm)) || (ret = AMP_CHECK_DEV(dev)))
+		return ret;
 	amp_global_lock();
 	ret = amp_shm_detach_locked(shm, dev, false, NULL, NULL);
 	amp_global_unlock();
@@ -183,6 +186,8 @@ bool amp_shm_is_bounced(struct amp_shm *shm, struct amp_dev *dev)
 	struct amp_attach *a;
 	bool b;
 
+	if (AMP_CHECK_SHM(shm) || AMP_CHECK_DEV(dev))
+		return false;
 	pthread_mutex_lock(&shm->lock);
 	a = amp_shm_find_attach(shm, dev);
 	b = a && a->bounced;
@@ -212,6 +217,10 @@ int amp_shm_offset_to_da(struct amp_shm *shm, struct amp_dev *dev,
 	struct amp_attach *a;
 	int ret = 0;
 
+	if ((ret = AMP_CHECK_SHM(shm)) || (ret = AMP_CHECK_DEV(dev)))
+		return ret;
+	if (!da)
+		return amp_err(-EINVAL, "%s: result required", __func__);
 	pthread_mutex_lock(&shm->lock);
 	a = amp_shm_find_attach(shm, dev);
 	if (!a) {
@@ -233,8 +242,13 @@ int amp_shm_da_to_offset(struct amp_shm *shm, struct amp_dev *dev, amp_da_t da,
 			 uint64_t *offset)
 {
 	struct amp_attach *a;
-	int ret = -ERANGE;
+	int ret;
 
+	if ((ret = AMP_CHECK_SHM(shm)) || (ret = AMP_CHECK_DEV(dev)))
+		return ret;
+	if (!offset)
+		return amp_err(-EINVAL, "%s: result required", __func__);
+	ret = -ERANGE;
 	pthread_mutex_lock(&shm->lock);
 	a = amp_shm_find_attach(shm, dev);
 	for (size_t i = 0; a && i < a->nda; i++) {

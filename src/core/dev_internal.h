@@ -16,6 +16,8 @@
 struct amp_own_listener;
 
 struct amp_dev {
+	uint32_t magic; /* AMP_MAGIC_DEV while alive (core/handle.h) */
+	struct amp_list node; /* in the device list (names are unique) */
 	char name[32];
 	struct amp_as *as;
 	unsigned dma_bits;

@@ -8,11 +8,30 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/dev_internal.h"
 #include "core/error.h"
+#include "core/handle.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
+
+static struct amp_list devices = AMP_LIST_INIT(devices);
+
+/* Global lock held. */
+static struct amp_dev *find_dev(const char *name)
+{
+	struct amp_list *n;
+
+	amp_list_for_each(n, &devices)
+	{
+		struct amp_dev *d = amp_container_of(n, struct amp_dev, node);
+
+		if (!strcmp(d->name, name))
+			return d;
+	}
+	return NULL;
+}
 
 int amp_dev_create(const struct amp_dev_config *cfg, struct amp_dev **dev)
 {
@@ -24,58 +43,73 @@ int amp_dev_create(const struct amp_dev_config *cfg, struct amp_dev **dev)
 	if (cfg->bounce > AMP_BOUNCE_ALWAYS)
 		return amp_err(-EINVAL, "dev: bad bounce policy %d",
 			       (int)cfg->bounce);
-	d = calloc(1, sizeof(*d));
+	d = amp_handle_new(sizeof(*d), AMP_MAGIC_DEV);
 	if (!d)
 		return amp_err(-ENOMEM, "dev: out of memory");
 	snprintf(d->name, sizeof(d->name), "%s", cfg->name ? cfg->name : "dev");
 	ret = amp_as_create(cfg, d->name, &d->as);
 	if (ret) {
-		free(d);
+		amp_handle_retire(d);
 		return ret;
 	}
 	d->dma_bits = amp_as_dma_bits(d->as);
 	d->bounce = cfg->bounce;
 	amp_list_init(&d->attachments);
+	amp_global_lock();
+	if (find_dev(d->name)) {
+		amp_global_unlock();
+		amp_as_destroy(d->as);
+		amp_handle_retire(d);
+		return amp_err(-EEXIST,
+			       "dev: a device named '%s' exists: names must "
+			       "be unique (they name devices in reports)",
+			       cfg->name ? cfg->name : "dev");
+	}
+	amp_list_add_tail(&devices, &d->node);
+	amp_global_unlock();
 	*dev = d;
 	return 0;
 }
 
 int amp_dev_destroy(struct amp_dev *dev)
 {
-	int ret = 0;
+	int ret;
 
-	if (!dev)
-		return amp_err(-EINVAL, "dev: NULL device");
-	amp_global_lock();
-	if (dev->nattach)
+	amp_global_lock(); /* a racing destroy sees it dead */
+	ret = AMP_CHECK_DEV(dev);
+	if (!ret && dev->nattach)
 		ret = amp_err(-EBUSY,
 			      "dev: '%s' still has %u buffer(s) "
 			      "attached",
 			      dev->name, dev->nattach);
+	if (!ret) {
+		amp_list_del(&dev->node);
+		amp_as_destroy(dev->as);
+		amp_handle_retire(dev);
+	}
 	amp_global_unlock();
-	if (ret)
-		return ret;
-	amp_as_destroy(dev->as);
-	free(dev);
-	return 0;
+	return ret;
 }
 
 const char *amp_dev_name(const struct amp_dev *dev)
 {
-	return dev ? dev->name : "(null)";
+	return AMP_CHECK_DEV(dev) ? "(invalid device)" : dev->name;
 }
 
 uint64_t amp_dev_fault_count(const struct amp_dev *dev)
 {
-	return dev ? amp_as_fault_count(dev->as) : 0;
+	return AMP_CHECK_DEV(dev) ? 0 : amp_as_fault_count(dev->as);
 }
 
 int amp_dev_da_to_pa(struct amp_dev *dev, amp_da_t da, amp_pa_t *pa)
 {
 	uint64_t run;
+	int err = AMP_CHECK_DEV(dev);
 
-	if (!dev || !pa)
-		return amp_err(-EINVAL, "dev: device and result required");
+	if (err)
+		return err;
+	if (!pa)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
 	if (amp_as_translate(dev->as, da, false, pa, &run))
 		return amp_err(-EFAULT,
 			       "dev: '%s' has nothing mapped at da "
@@ -88,9 +122,12 @@ int amp_dev_pa_to_da(struct amp_dev *dev, amp_pa_t pa, amp_da_t *da)
 {
 	struct amp_list *n;
 	int ret = -ERANGE;
+	int err = AMP_CHECK_DEV(dev);
 
-	if (!dev || !da)
-		return amp_err(-EINVAL, "dev: device and result required");
+	if (err)
+		return err;
+	if (!da)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
 	if (!amp_as_window_pa_to_da(dev->as, pa, da))
 		return 0;
 	/* Through the IOMMU: only where an attached buffer holds @pa. */
@@ -118,15 +155,23 @@ int amp_dev_pa_to_da(struct amp_dev *dev, amp_pa_t pa, amp_da_t *da)
 
 int amp_dev_read(struct amp_dev *dev, amp_da_t da, void *buf, size_t len)
 {
-	if (!dev || (!buf && len))
-		return amp_err(-EINVAL, "dev: device and buffer required");
+	int err = AMP_CHECK_DEV(dev);
+
+	if (err)
+		return err;
+	if (!buf && len)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
 	return amp_as_access(dev->as, da, buf, len, false);
 }
 
 int amp_dev_write(struct amp_dev *dev, amp_da_t da, const void *buf, size_t len)
 {
-	if (!dev || (!buf && len))
-		return amp_err(-EINVAL, "dev: device and buffer required");
+	int err = AMP_CHECK_DEV(dev);
+
+	if (err)
+		return err;
+	if (!buf && len)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
 	return amp_as_access(dev->as, da, (void *)buf, len, true);
 }
 
@@ -135,9 +180,12 @@ int amp_dev_ptr(struct amp_dev *dev, amp_da_t da, size_t len, void **ptr)
 	amp_pa_t pa;
 	uint64_t run, contig;
 	void *host;
+	int err = AMP_CHECK_DEV(dev);
 
-	if (!dev || !ptr)
-		return amp_err(-EINVAL, "dev: device and result required");
+	if (err)
+		return err;
+	if (!ptr)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
 	if (amp_as_translate(dev->as, da, false, &pa, &run))
 		return amp_err(-EFAULT, "dev: '%s' fault at da 0x%llx",
 			       dev->name, (unsigned long long)da);
@@ -156,22 +204,28 @@ int amp_dev_ptr(struct amp_dev *dev, amp_da_t da, size_t len, void **ptr)
 
 int amp_dev_export(struct amp_dev *dev, amp_dev_run_fn fn, void *priv)
 {
-	if (!dev)
-		return amp_err(-EINVAL, "dev: NULL device");
+	int ret = AMP_CHECK_DEV(dev);
+
+	if (ret)
+		return ret;
 	return amp_as_export(dev->as, fn, priv);
 }
 
 int amp_dev_watch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv)
 {
-	if (!dev)
-		return amp_err(-EINVAL, "dev: NULL device");
+	int ret = AMP_CHECK_DEV(dev);
+
+	if (ret)
+		return ret;
 	return amp_as_watch(dev->as, fn, priv);
 }
 
 int amp_dev_unwatch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv)
 {
-	if (!dev)
-		return amp_err(-EINVAL, "dev: NULL device");
+	int ret = AMP_CHECK_DEV(dev);
+
+	if (ret)
+		return ret;
 	return amp_as_unwatch(dev->as, fn, priv);
 }
 
@@ -180,8 +234,10 @@ int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
 {
 	int n = 0;
 
-	if (!dev)
-		return amp_err(-EINVAL, "reclaim: NULL device");
+	int ret = AMP_CHECK_DEV(dev);
+
+	if (ret)
+		return ret;
 	if (flags & ~AMP_RECLAIM_DETACH)
 		return amp_err(-EINVAL, "reclaim: unknown flags 0x%x",
 			       flags & ~AMP_RECLAIM_DETACH);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/handle.h"
 #include "core/shm_internal.h"
 
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -63,8 +64,51 @@ int amp_shm_index_segments(struct amp_shm *shm)
 	return 0;
 }
 
+/* Flags that change what a buffer is: a reopen must ask for the same. */
+#define SHAPE_FLAGS (AMP_SHM_F_CONTIG | AMP_SHM_F_HUGE | AMP_SHM_F_UNCACHED)
+
+static void flag_names(unsigned f, char *buf, size_t len)
+{
+	static const char *const names[] = { "CONTIG",	 "HUGE", "UNCACHED",
+					     "CHECK",	 "EXCL", "NOCREATE" };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 6; i++)
+		if (f & (1u << i))
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0,
+					      "%s%s", n ? "|" : "", names[i]);
+	if (!n)
+		snprintf(buf, len, "0");
+}
+
+const char *amp_dir_name(enum amp_dir dir)
+{
+	switch (dir) {
+	case AMP_DIR_TO_DEVICE:
+		return "TO_DEVICE";
+	case AMP_DIR_FROM_DEVICE:
+		return "FROM_DEVICE";
+	case AMP_DIR_BIDIR:
+		return "BIDIR";
+	default:
+		return "invalid";
+	}
+}
+
 static int check_reopen(struct amp_shm *s, uint64_t size, unsigned flags)
 {
+	if ((flags & SHAPE_FLAGS) && (flags & SHAPE_FLAGS) !=
+					     (s->flags & SHAPE_FLAGS)) {
+		char want[64], have[64];
+
+		flag_names(flags & SHAPE_FLAGS, want, sizeof(want));
+		flag_names(s->flags & SHAPE_FLAGS, have, sizeof(have));
+		return amp_err(-EINVAL,
+			       "shm: '%s' exists with flags %s; reopened with "
+			       "%s (open it with the same flags, or 0)",
+			       s->name, have, want);
+	}
 	if (flags & AMP_SHM_F_EXCL)
 		return amp_err(-EEXIST, "shm: '%s' is already allocated",
 			       s->name);
@@ -90,6 +134,11 @@ int amp_shm_open_with(const struct amp_provider *prov, const char *subname,
 	struct amp_shm *s;
 	int ret;
 
+	if (flags & ~AMP_SHM_F_ALL)
+		return amp_err(-EINVAL, "shm: unknown flag bits 0x%x",
+			       flags & ~AMP_SHM_F_ALL);
+	if (!out)
+		return amp_err(-EINVAL, "shm: result required");
 	if (!subname || !*subname || strchr(subname, '/') ||
 	    (size_t)snprintf(name, sizeof(name), "%s/%s", prov->name,
 			     subname) >= sizeof(name))
@@ -109,7 +158,7 @@ int amp_shm_open_with(const struct amp_provider *prov, const char *subname,
 		ret = amp_err(-ENOENT, "shm: '%s' is not allocated", name);
 		goto out;
 	}
-	s = calloc(1, sizeof(*s));
+	s = amp_handle_new(sizeof(*s), AMP_MAGIC_SHM);
 	if (!s) {
 		ret = amp_err(-ENOMEM, "shm: out of memory");
 		goto out;
@@ -142,7 +191,7 @@ err_prov:
 	prov->free(s);
 err_free:
 	pthread_mutex_destroy(&s->lock);
-	free(s);
+	amp_handle_retire(s);
 out:
 	amp_global_unlock();
 	return ret;
@@ -191,14 +240,19 @@ void amp_shm_put_locked(struct amp_shm *shm)
 	free(shm->by_pa);
 	shm->provider->free(shm);
 	pthread_mutex_destroy(&shm->lock);
-	free(shm);
+	amp_handle_retire(shm);
 }
 
 int amp_shm_close(struct amp_shm *shm)
 {
-	if (!shm)
-		return amp_err(-EINVAL, "shm: NULL buffer");
-	amp_global_lock();
+	int ret;
+
+	amp_global_lock(); /* a racing close is seen dead here */
+	ret = AMP_CHECK_SHM(shm);
+	if (ret) {
+		amp_global_unlock();
+		return ret;
+	}
 	amp_shm_put_locked(shm);
 	amp_global_unlock();
 	return 0;
@@ -206,34 +260,38 @@ int amp_shm_close(struct amp_shm *shm)
 
 const char *amp_shm_name(const struct amp_shm *shm)
 {
-	return shm->name;
+	return AMP_CHECK_SHM(shm) ? "(invalid buffer)" : shm->name;
 }
 
 uint64_t amp_shm_size(const struct amp_shm *shm)
 {
-	return shm->size;
+	return AMP_CHECK_SHM(shm) ? 0 : shm->size;
 }
 
 unsigned amp_shm_refcount(const struct amp_shm *shm)
 {
-	return shm->refs;
+	return AMP_CHECK_SHM(shm) ? 0 : shm->refs;
 }
 
 unsigned amp_shm_flags(const struct amp_shm *shm)
 {
-	return shm->flags;
+	return AMP_CHECK_SHM(shm) ? 0 : shm->flags;
 }
 
 void *amp_shm_va(const struct amp_shm *shm)
 {
-	return shm->va;
+	return AMP_CHECK_SHM(shm) ? NULL : shm->va;
 }
 
 int amp_shm_cpu_sg(const struct amp_shm *shm, const struct amp_cpu_seg **segs,
 		   size_t *nsegs)
 {
-	if (!shm || !segs || !nsegs)
-		return -EINVAL;
+	int ret = AMP_CHECK_SHM(shm);
+
+	if (ret)
+		return ret;
+	if (!segs || !nsegs)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
 	*segs = shm->segs;
 	*nsegs = shm->nsegs;
 	return 0;
@@ -261,8 +319,14 @@ static const struct amp_cpu_seg *seg_of(const struct amp_shm *shm, uint64_t off)
 int amp_shm_offset_to_pa(const struct amp_shm *shm, uint64_t offset,
 			 amp_pa_t *pa, uint64_t *contig)
 {
-	const struct amp_cpu_seg *s = seg_of(shm, offset);
+	const struct amp_cpu_seg *s;
+	int ret = AMP_CHECK_SHM(shm);
 
+	if (ret)
+		return ret;
+	if (!pa)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
+	s = seg_of(shm, offset);
 	if (!s)
 		return amp_err(-ERANGE,
 			       "shm: offset 0x%llx is past the end "
@@ -277,8 +341,14 @@ int amp_shm_offset_to_pa(const struct amp_shm *shm, uint64_t offset,
 int amp_shm_pa_to_offset(const struct amp_shm *shm, amp_pa_t pa,
 			 uint64_t *offset)
 {
-	size_t lo = 0, hi = shm->nsegs;
+	size_t lo = 0, hi;
+	int ret = AMP_CHECK_SHM(shm);
 
+	if (ret)
+		return ret;
+	if (!offset)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
+	hi = shm->nsegs;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct amp_cpu_seg *s = shm->by_pa[mid];
@@ -299,8 +369,14 @@ int amp_shm_pa_to_offset(const struct amp_shm *shm, amp_pa_t pa,
 int amp_shm_va_to_offset(const struct amp_shm *shm, const void *va,
 			 uint64_t *offset)
 {
-	uintptr_t a = (uintptr_t)va, b = (uintptr_t)shm->va;
+	uintptr_t a = (uintptr_t)va, b;
+	int ret = AMP_CHECK_SHM(shm);
 
+	if (ret)
+		return ret;
+	if (!offset)
+		return amp_err(-EINVAL, "%s: NULL argument", __func__);
+	b = (uintptr_t)shm->va;
 	if (a < b || a - b >= shm->size)
 		return amp_err(-ERANGE, "shm: %p is not in '%s'", va,
 			       shm->name);

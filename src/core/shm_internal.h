@@ -121,6 +121,7 @@ int amp_sync_reclaim_locked(struct amp_attach *a, amp_reclaim_fn fn,
 			    void *priv);
 
 struct amp_shm {
+	uint32_t magic; /* AMP_MAGIC_SHM while alive (core/handle.h) */
 	struct amp_list node; /* in the global registry */
 	char name[96];
 	const struct amp_provider *provider;

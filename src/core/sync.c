@@ -18,6 +18,7 @@
 
 #include "core/dev_internal.h"
 #include "core/error.h"
+#include "core/handle.h"
 #include "core/shm_internal.h"
 
 static int provider_to_device(const struct amp_sync *s, void *priv)
@@ -101,9 +102,9 @@ static int sync_check(struct amp_shm *shm, struct amp_dev *dev,
 			       what, shm->name, dev->name);
 	if (dir < AMP_DIR_TO_DEVICE || dir > AMP_DIR_BIDIR || (dir & ~a->dir))
 		return amp_err(-EINVAL,
-			       "%s: direction %d is not within the "
-			       "attachment's direction %d",
-			       what, (int)dir, (int)a->dir);
+			       "%s: direction %s is not within the "
+			       "attachment's direction %s",
+			       what, amp_dir_name(dir), amp_dir_name(a->dir));
 	if (!*len && off < shm->size)
 		*len = shm->size - off;
 	if (!*len || !amp_range_ok(off, *len, shm->size))
@@ -159,9 +160,8 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 	struct amp_attach *a;
 	int ret;
 
-	if (!shm || !dev)
-		return amp_err(-EINVAL, "sync_for_device: buffer and device "
-					"required");
+	if ((ret = AMP_CHECK_SHM(shm)) || (ret = AMP_CHECK_DEV(dev)))
+		return ret;
 	pthread_mutex_lock(&shm->lock);
 	ret = sync_check(shm, dev, dir, offset, &len, &a, "sync_for_device");
 	if (ret)
@@ -235,9 +235,8 @@ int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 	struct amp_attach *a;
 	int ret;
 
-	if (!shm || !dev)
-		return amp_err(-EINVAL, "sync_for_cpu: buffer and device "
-					"required");
+	if ((ret = AMP_CHECK_SHM(shm)) || (ret = AMP_CHECK_DEV(dev)))
+		return ret;
 	pthread_mutex_lock(&shm->lock);
 	ret = sync_check(shm, dev, dir, offset, &len, &a, "sync_for_cpu");
 	if (ret)
@@ -254,9 +253,9 @@ int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 	if (ret) {
 		amp_err(ret,
 			"sync_for_cpu: [0x%llx, +0x%llx) of '%s' was "
-			"handed to '%s' with another direction",
+			"handed to '%s' with another direction than %s",
 			(unsigned long long)offset, (unsigned long long)len,
-			shm->name, dev->name);
+			shm->name, dev->name, amp_dir_name(dir));
 		goto out;
 	}
 	ret = take_back(a, dir, offset, len, false);
@@ -290,8 +289,8 @@ int amp_shm_owner(struct amp_shm *shm, struct amp_dev *dev, uint64_t offset)
 	struct amp_attach *a;
 	int ret;
 
-	if (!shm || !dev)
-		return amp_err(-EINVAL, "owner: buffer and device required");
+	if ((ret = AMP_CHECK_SHM(shm)) || (ret = AMP_CHECK_DEV(dev)))
+		return ret;
 	pthread_mutex_lock(&shm->lock);
 	a = amp_shm_find_attach(shm, dev);
 	if (!a)

@@ -18,12 +18,15 @@
 static void *worker(void *arg)
 {
 	uintptr_t id = (uintptr_t)arg;
-	struct amp_dev_config cfg = { .name = "t", .iommu = true };
+	struct amp_dev_config cfg = { .iommu = true };
 	struct amp_dev *dev;
+	char name[16];
 	struct amp_shm *shm;
 	uint64_t off = id * SLICE;
 	uintptr_t bad = 0;
 
+	snprintf(name, sizeof(name), "t%u", (unsigned)id);
+	cfg.name = name; /* device names are unique */
 	if (amp_dev_create(&cfg, &dev))
 		return (void *)1;
 	for (int r = 0; r < ROUNDS / 100; r++) {
