@@ -12,5 +12,6 @@
 #include <ampshm/device.h>
 #include <ampshm/shm.h>
 #include <ampshm/phys.h>
+#include <ampshm/provider.h>
 
 #endif

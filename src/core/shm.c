@@ -15,11 +15,6 @@
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct amp_list registry = AMP_LIST_INIT(registry);
 
-static const struct amp_provider *const providers[] = {
-	&amp_provider_static,
-	&amp_provider_sysmem,
-	&amp_provider_user,
-};
 
 void amp_global_lock(void)
 {
@@ -200,6 +195,7 @@ out:
 int amp_shm_open(const char *name, size_t size, unsigned flags,
 		 struct amp_shm **shm)
 {
+	const struct amp_provider *p;
 	const char *slash;
 
 	if (!name || !shm)
@@ -210,17 +206,14 @@ int amp_shm_open(const char *name, size_t size, unsigned flags,
 	if (!slash)
 		return amp_err(-EINVAL, "shm: '%s' is not \"provider/name\"",
 			       name);
-	for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
-		const struct amp_provider *p = providers[i];
-
-		if (strlen(p->name) == (size_t)(slash - name) &&
-		    !strncmp(p->name, name, (size_t)(slash - name)))
-			return amp_shm_open_with(p, slash + 1, size, flags,
-						 NULL, shm);
-	}
+	amp_global_lock();
+	p = amp_provider_find(name, (size_t)(slash - name));
+	amp_global_unlock();
+	if (p)
+		return amp_shm_open_with(p, slash + 1, size, flags, NULL, shm);
 	return amp_err(-ENOENT,
-		       "shm: no provider '%.*s' (static, sysmem, "
-		       "user)",
+		       "shm: no provider '%.*s' (built in: static, sysmem, "
+		       "user; others with amp_shm_provider_register())",
 		       (int)(slash - name), name);
 }
 

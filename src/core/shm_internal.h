@@ -41,6 +41,10 @@ int amp_shm_open_with(const struct amp_provider *prov, const char *subname,
 		      uint64_t size, unsigned flags, const void *arg,
 		      struct amp_shm **out);
 
+/* Built-in or registered provider called @name (@len bytes); global lock
+ * held. */
+const struct amp_provider *amp_provider_find(const char *name, size_t len);
+
 extern const struct amp_provider amp_provider_static;
 extern const struct amp_provider amp_provider_sysmem;
 extern const struct amp_provider amp_provider_user;
