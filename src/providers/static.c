@@ -154,24 +154,31 @@ int amp_static_region_add(const char *name, amp_pa_t pa, uint64_t size,
 	return ret;
 }
 
+/* Remove a region; global lock held. */
+static int region_remove_locked(const char *name)
+{
+	struct static_region *r = find_region(name);
+
+	if (!r)
+		return amp_err(-ENOENT, "static: no region '%s'", name);
+	if (r->in_use)
+		return amp_err(-EBUSY, "static: region '%s' is open", name);
+	amp_list_del(&r->node);
+	amp_phys_remove(r->pa);
+	amp_linux_unmap(r->map, r->size);
+	close(r->fd);
+	free(r);
+	return 0;
+}
+
 int amp_static_region_remove(const char *name)
 {
-	struct static_region *r;
-	int ret = 0;
+	int ret;
 
+	if (!name)
+		return amp_err(-EINVAL, "static: NULL region name");
 	amp_global_lock();
-	r = find_region(name);
-	if (!r) {
-		ret = amp_err(-ENOENT, "static: no region '%s'", name);
-	} else if (r->in_use) {
-		ret = amp_err(-EBUSY, "static: region '%s' is open", name);
-	} else {
-		amp_list_del(&r->node);
-		amp_phys_remove(r->pa);
-		amp_linux_unmap(r->map, r->size);
-		close(r->fd);
-		free(r);
-	}
+	ret = region_remove_locked(name);
 	amp_global_unlock();
 	return ret;
 }
@@ -212,59 +219,90 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_line(char *line, unsigned lineno, const char *path)
+#define CFG_SYNTAX "'name pa size [uncached|cached] [file=PATH [offset=N]]'"
+
+/* One config line: 1 if it added a region (named in @added), 0 if empty. */
+static int parse_line(char *line, unsigned lineno, const char *path,
+		      char *added, size_t added_len)
 {
 	char *tok[8], *save = NULL, *file = NULL;
 	uint64_t pa, size, off = 0;
 	unsigned flags = 0;
+	bool have_off = false;
 	int n = 0, ret;
+	char *t;
 
-	for (char *t = strtok_r(line, " \t\r\n", &save); t && n < 8;
-	     t = strtok_r(NULL, " \t\r\n", &save))
+	for (t = strtok_r(line, " \t\r\n", &save); t;
+	     t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == 8)
+			return amp_err(-EINVAL,
+				       "%s:%u: too many fields at '%s': "
+				       "expected " CFG_SYNTAX,
+				       path, lineno, t);
 		tok[n++] = t;
+	}
 	if (!n)
 		return 0;
 	if (n < 3)
 		return amp_err(-EINVAL,
-			       "%s:%u: expected 'name pa size "
-			       "[uncached] [file=PATH [offset=N]]'",
-			       path, lineno);
-	if (parse_u64(tok[1], &pa) || parse_u64(tok[2], &size))
+			       "%s:%u: incomplete line (%d field%s): "
+			       "expected " CFG_SYNTAX,
+			       path, lineno, n, n == 1 ? "" : "s");
+	if (parse_u64(tok[1], &pa))
 		return amp_err(-EINVAL,
-			       "%s:%u: '%s' or '%s' is not a 64-bit number "
+			       "%s:%u: pa '%s' is not a 64-bit number "
 			       "(0x..., decimal, or with a K/M/G suffix)",
-			       path, lineno, tok[1], tok[2]);
+			       path, lineno, tok[1]);
+	if (parse_u64(tok[2], &size))
+		return amp_err(-EINVAL,
+			       "%s:%u: size '%s' is not a 64-bit number "
+			       "(0x..., decimal, or with a K/M/G suffix)",
+			       path, lineno, tok[2]);
 	for (int i = 3; i < n; i++) {
-		if (!strcmp(tok[i], "uncached"))
+		if (!strcmp(tok[i], "uncached")) {
 			flags |= AMP_REGION_F_UNCACHED;
-		else if (!strcmp(tok[i], "cached"))
+		} else if (!strcmp(tok[i], "cached")) {
 			flags &= ~AMP_REGION_F_UNCACHED;
-		else if (!strncmp(tok[i], "file=", 5))
+		} else if (!strncmp(tok[i], "file=", 5) && tok[i][5]) {
 			file = tok[i] + 5;
-		else if (!strncmp(tok[i], "offset=", 7) &&
-			 !parse_u64(tok[i] + 7, &off))
-			continue;
-		else
-			return amp_err(-EINVAL, "%s:%u: unknown option '%s'",
+		} else if (!strncmp(tok[i], "offset=", 7)) {
+			if (parse_u64(tok[i] + 7, &off))
+				return amp_err(-EINVAL,
+					       "%s:%u: '%s': the offset is "
+					       "not a 64-bit number",
+					       path, lineno, tok[i]);
+			have_off = true;
+		} else {
+			return amp_err(-EINVAL,
+				       "%s:%u: unknown option '%s': expected "
+				       CFG_SYNTAX,
 				       path, lineno, tok[i]);
+		}
 	}
+	if (have_off && !file)
+		return amp_err(-EINVAL, "%s:%u: offset= needs file=PATH", path,
+			       lineno);
 	ret = region_add_locked(tok[0], pa, size, flags, file, off);
 	if (ret) {
 		char why[200];
 
 		snprintf(why, sizeof(why), "%s", amp_last_error());
-		amp_err(ret, "%s:%u: %s", path, lineno, why);
+		return amp_err(ret, "%s:%u: %s", path, lineno, why);
 	}
-	return ret < 0 ? ret : 1;
+	snprintf(added, added_len, "%s", tok[0]);
+	return 1;
 }
 
 int amp_static_load_config(const char *path)
 {
-	char line[512];
+	char line[512], (*added)[64] = NULL;
 	unsigned lineno = 0;
-	int count = 0, ret = 0;
-	FILE *f = fopen(path, "re");
+	int count = 0, cap = 0, ret = 0;
+	FILE *f;
 
+	if (!path)
+		return amp_err(-EINVAL, "static: NULL config path");
+	f = fopen(path, "re");
 	if (!f)
 		return amp_err(-errno, "static: cannot open config '%s'", path);
 	amp_global_lock();
@@ -272,15 +310,37 @@ int amp_static_load_config(const char *path)
 		char *hash = strchr(line, '#');
 
 		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			ret = amp_err(-EINVAL, "%s:%u: line longer than %zu "
+					       "characters",
+				      path, lineno, sizeof(line) - 2);
+			break;
+		}
 		if (hash)
 			*hash = '\0';
-		ret = parse_line(line, lineno, path);
+		if (count == cap) {
+			int ncap = cap ? cap * 2 : 8;
+			char(*n)[64] = realloc(added, (size_t)ncap * 64);
+
+			if (!n) {
+				ret = amp_err(-ENOMEM, "static: out of memory");
+				break;
+			}
+			added = n;
+			cap = ncap;
+		}
+		ret = parse_line(line, lineno, path, added[count], 64);
 		if (ret < 0)
 			break;
 		count += ret;
 	}
+	/* All or nothing: a config that fails half way leaves nothing. */
+	if (ret < 0)
+		while (count)
+			region_remove_locked(added[--count]);
 	amp_global_unlock();
 	fclose(f);
+	free(added);
 	return ret < 0 ? ret : count;
 }
 

@@ -39,11 +39,48 @@ static struct {
 	size_t page_size;
 	void *map; /* the whole DDR: the devices' view */
 	struct amp_ralloc *ra;
+	bool configured; /* by amp_sysmem_configure() */
 } ddr = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cfg = { .pa = SYSMEM_DEFAULT_PA, .size = SYSMEM_DEFAULT_SIZE },
 	.fd = -1,
 };
+
+/*
+ * AMPSHM_SYSMEM_SIZE (bytes, or with a K/M/G suffix) sizes the simulated
+ * DDR when the application did not configure it.
+ */
+static int env_size(void)
+{
+	const char *e = getenv("AMPSHM_SYSMEM_SIZE");
+	unsigned long long v;
+	char *end;
+
+	if (!e || !*e || ddr.configured)
+		return 0;
+	errno = 0;
+	v = strtoull(e, &end, 0);
+	switch (*end) {
+	case 'K': case 'k':
+		v <<= 10, end++;
+		break;
+	case 'M': case 'm':
+		v <<= 20, end++;
+		break;
+	case 'G': case 'g':
+		v <<= 30, end++;
+		break;
+	default:
+		break;
+	}
+	if (errno || *end || !v || (v & 0xfff) || v > (1ull << 46))
+		return amp_err(-EINVAL,
+			       "sysmem: AMPSHM_SYSMEM_SIZE='%s' is not a page "
+			       "multiple between 4K and 64T",
+			       e);
+	ddr.cfg.size = v;
+	return 0;
+}
 
 static int ddr_init_locked(void)
 {
@@ -52,13 +89,29 @@ static int ddr_init_locked(void)
 
 	if (ddr.ready)
 		return 0;
+	ret = env_size();
+	if (ret)
+		return ret;
 	fd = amp_linux_memfd("ampshm-sysmem", ddr.cfg.size, ddr.cfg.huge,
 			     &ddr.page_size);
 	if (fd < 0)
-		return amp_err(fd, "sysmem: cannot create the memory file");
+		return amp_err(fd,
+			       "sysmem: cannot create the 0x%llx-byte file of "
+			       "the simulated DDR: shrink it with "
+			       "amp_sysmem_configure() or AMPSHM_SYSMEM_SIZE "
+			       "(e.g. 512M)",
+			       (unsigned long long)ddr.cfg.size);
 	ret = amp_linux_map_fd(fd, 0, ddr.cfg.size, &ddr.map);
-	if (ret)
+	if (ret) {
+		amp_err(ret,
+			"sysmem: cannot reserve 0x%llx bytes of address space "
+			"for the simulated DDR at pa 0x%llx (a limit such as "
+			"ulimit -v?): shrink it with amp_sysmem_configure() "
+			"or AMPSHM_SYSMEM_SIZE (e.g. 512M)",
+			(unsigned long long)ddr.cfg.size,
+			(unsigned long long)ddr.cfg.pa);
 		goto err_fd;
+	}
 	ret = amp_ralloc_create(ddr.cfg.pa, ddr.cfg.size, ddr.page_size,
 				&ddr.ra);
 	if (ret)
@@ -88,6 +141,8 @@ int amp_sysmem_configure(const struct amp_sysmem_config *cfg)
 {
 	int ret = 0;
 
+	if (!cfg)
+		return amp_err(-EINVAL, "sysmem: NULL configuration");
 	pthread_mutex_lock(&ddr.lock);
 	if (ddr.ready) {
 		ret = amp_err(-EBUSY, "sysmem: already in use, configure it "
@@ -98,6 +153,7 @@ int amp_sysmem_configure(const struct amp_sysmem_config *cfg)
 				       "aligned and fit in 64 bits");
 	} else {
 		ddr.cfg = *cfg;
+		ddr.configured = true;
 	}
 	pthread_mutex_unlock(&ddr.lock);
 	return ret;
@@ -308,7 +364,9 @@ static int sysmem_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 	if (ret) {
 		free_segs(shm);
 		return amp_err(ret,
-			       "sysmem: cannot map the buffer for the CPU");
+			       "sysmem: cannot map the 0x%llx-byte buffer for "
+			       "the CPU (address space limit?)",
+			       (unsigned long long)size);
 	}
 	for (size_t i = 0; i < shm->nsegs; i++)
 		shm->segs[i].va = (char *)shm->va + shm->segs[i].offset;

@@ -10,10 +10,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <ampshm/ampshm.h>
+
 
 #define MiB (1ull << 20)
 
@@ -145,6 +149,49 @@ static void directions_by_name(void **state)
 	assert_int_equal(amp_dev_destroy(dev), 0);
 }
 
+/* Config files: each mistake names its token and line; all or nothing. */
+static int write_cfg(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -1;
+	return close(fd);
+}
+
+static void config_mistakes(void **state)
+{
+	static const struct {
+		const char *text, *msg;
+		int err;
+	} bad[] = {
+		{ "a 0x10000000 1M\nb 0x10100000 1M bogus\n",
+		  ":2: unknown option 'bogus'", EINVAL },
+		{ "a 0x10000000\n", ":1: incomplete line (2 fields)", EINVAL },
+		{ "a 0x10000000 1M offset=4K\n", ":1: offset= needs file=", EINVAL },
+		{ "a 0x10000000 1M offset=x file=/dev/zero\n",
+		  ":1: 'offset=x': the offset is not a 64-bit number", EINVAL },
+		{ "a 0x10000000 1Q\n", ":1: size '1Q' is not a 64-bit number", EINVAL },
+		{ "a 0x10000000 1M x x x x x x\n", ":1: too many fields at", EINVAL },
+		/* The first region is fine, the second overlaps it. */
+		{ "a 0x10000000 1M\nb 0x10080000 1M\n",
+		  ":2: phys: static/b", EEXIST },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char path[] = "/tmp/ampshm-cfg-XXXXXX";
+
+		assert_int_equal(write_cfg(path, bad[i].text), 0);
+		assert_int_equal(amp_static_load_config(path), -bad[i].err);
+		if (!strstr(amp_last_error(), bad[i].msg))
+			fail_msg("case %zu: '%s' lacks '%s'", i,
+				 amp_last_error(), bad[i].msg);
+		/* Nothing from a failed config stays registered. */
+		assert_int_equal(amp_static_region_remove("a"), -ENOENT);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +199,7 @@ int main(void)
 		cmocka_unit_test(use_after_close_or_destroy),
 		cmocka_unit_test(flags_and_names),
 		cmocka_unit_test(directions_by_name),
+		cmocka_unit_test(config_mistakes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
