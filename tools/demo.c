@@ -22,6 +22,7 @@
 
 #include <ampshm/ampshm.h>
 
+#include "common/progress.h"
 #include "demo_remote.h"
 
 #define MiB ((uint64_t)1 << 20)
@@ -99,6 +100,7 @@ int main(void)
 	size_t nsegs, ndsg, nrsg;
 	uint64_t *p, cpu_sum = 0, half = FRAME / 2;
 	uint64_t dsp_sum;
+	struct progress bar;
 	double t0;
 	char msg[32];
 	int bad = 0;
@@ -127,10 +129,14 @@ int main(void)
 
 	/* 3. The CPU fills the input half, in place. */
 	p = amp_shm_va(frame);
+	progress_start(&bar, "filling", half / 8);
 	for (uint64_t i = 0; i < half / 8; i++) {
 		p[i] = i * 0x9e3779b97f4a7c15ull;
 		cpu_sum += p[i];
+		if (!(i & 0xfffff))
+			progress_update(&bar, i);
 	}
+	progress_end(&bar);
 
 	/* 4. Hand over: input for reading, output for writing. */
 	amp_cache_reset_stats();
