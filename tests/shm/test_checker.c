@@ -366,6 +366,44 @@ static void reports_owner_by_byte(void **state)
 			err);
 }
 
+/*
+ * The names a violation handler gets are the checker's own copies: the
+ * handler never reads the device or the buffer, and what it hands out
+ * outlives both.
+ */
+static void lifetime_child(void *arg)
+{
+	struct amp_dev_config cfg = { .name = "gone", .iommu = true };
+	struct amp_dev *dev;
+	struct amp_shm *shm;
+	volatile char *p;
+
+	amp_shm_set_violation_handler(record);
+	CK(!amp_dev_create(&cfg, &dev));
+	CK(!amp_shm_open("sysmem/gone", MiB, AMP_SHM_F_CHECK, &shm));
+	CK(!amp_shm_attach(shm, dev, AMP_DIR_BIDIR, NULL, NULL));
+	p = amp_shm_va(shm);
+	CK(!amp_shm_sync_for_device(shm, dev, AMP_DIR_BIDIR, 0, 4096));
+	(void)p[64];
+	CK(nviol == 1);
+	CK(!amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, 0, 4096));
+	CK(!amp_shm_detach(shm, dev));
+	CK(!amp_dev_destroy(dev));
+	CK(!amp_shm_close(shm));
+	CK(last.owner && !strcmp(last.owner, "gone"));
+	CK(!strcmp(last.shm_name, "sysmem/gone"));
+	CK(last.offset == 64);
+	_exit(0);
+}
+
+static void report_outlives_device(void **state)
+{
+	char err[4096];
+
+	assert_child_ok(tu_run_child(lifetime_child, NULL, err, sizeof(err)),
+			err);
+}
+
 /* The default report of a page-sharing violation. */
 static void sharing_child(void *arg)
 {
@@ -447,6 +485,7 @@ int main(void)
 		cmocka_unit_test(env_enables_checker),
 		cmocka_unit_test(custom_handler),
 		cmocka_unit_test(reports_owner_by_byte),
+		cmocka_unit_test(report_outlives_device),
 		cmocka_unit_test(default_report_page_sharing),
 		cmocka_unit_test(env_checks_300_buffers),
 	};
