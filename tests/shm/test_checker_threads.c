@@ -256,10 +256,14 @@ static void syncs_in_threads_no_false_violation(void **state)
 /*
  * Violations reported while other threads attach and detach devices,
  * sync many small ranges (owner lists grow and shrink), and open and
- * close checked buffers. Every report must be right.
+ * close checked buffers. Every report must be right. The violations are
+ * page-sharing ones (the byte is the CPU's, the page is not), for which
+ * a handler that searched the attachments would look at every one.
  */
-#define VIOLATIONS 3000
+#define VIOLATIONS 5000
 #define NCHURN 2
+#define CHURN_DEVS 8
+#define NIDLE 32
 
 static volatile uint64_t seen_offset;
 static volatile int seen_right, seen_wrong;
@@ -267,8 +271,8 @@ static volatile int seen_right, seen_wrong;
 static void check_report(const struct amp_violation *v)
 {
 	/* Runs on the violating thread only. */
-	if (v->owner && !strcmp(v->owner, "victim") &&
-	    !strcmp(v->shm_name, "sysmem/churn") && v->offset == seen_offset)
+	if (!v->owner && !strcmp(v->shm_name, "sysmem/churn") &&
+	    v->offset == seen_offset)
 		seen_right++;
 	else
 		seen_wrong++;
@@ -277,7 +281,7 @@ static void check_report(const struct amp_violation *v)
 struct churner {
 	pthread_t th;
 	int id;
-	struct amp_dev *dev;
+	struct amp_dev *dev[CHURN_DEVS];
 	int bad;
 };
 
@@ -287,17 +291,27 @@ static void *churner(void *arg)
 	uint64_t region = (uint64_t)(c->id + 1) * REGION;
 
 	while (!atomic_load(&stop) && !c->bad) {
-		FAIL_IF(c,
-			amp_shm_attach(shm, c->dev, AMP_DIR_BIDIR, NULL, NULL));
-		for (uint64_t i = 0; i < 32; i++)
-			FAIL_IF(c, amp_shm_sync_for_device(shm, c->dev,
-							   AMP_DIR_BIDIR,
-							   region + i * 64, 8));
-		for (uint64_t i = 0; i < 32; i++)
-			FAIL_IF(c,
-				amp_shm_sync_for_cpu(shm, c->dev, AMP_DIR_BIDIR,
-						     region + i * 64, 8));
-		FAIL_IF(c, amp_shm_detach(shm, c->dev));
+		for (int d = 0; d < CHURN_DEVS; d++)
+			FAIL_IF(c, amp_shm_attach(shm, c->dev[d], AMP_DIR_BIDIR,
+						  NULL, NULL));
+		for (int d = 0; d < CHURN_DEVS; d++)
+			for (uint64_t i = 0; i < 16; i++)
+				FAIL_IF(c,
+					amp_shm_sync_for_device(
+						shm, c->dev[d], AMP_DIR_BIDIR,
+						region + (uint64_t)d * ps +
+							i * 64,
+						8));
+		for (int d = 0; d < CHURN_DEVS; d++)
+			for (uint64_t i = 0; i < 16; i++)
+				FAIL_IF(c,
+					amp_shm_sync_for_cpu(
+						shm, c->dev[d], AMP_DIR_BIDIR,
+						region + (uint64_t)d * ps +
+							i * 64,
+						8));
+		for (int d = 0; d < CHURN_DEVS; d++)
+			FAIL_IF(c, amp_shm_detach(shm, c->dev[d]));
 	}
 	return NULL;
 }
@@ -320,33 +334,40 @@ static void *opener(void *arg)
 static void churn_child(void *arg)
 {
 	struct churner ch[NCHURN];
-	struct amp_dev *victim;
+	struct amp_dev *victim, *idle[NIDLE];
+	uint64_t idle_region;
 	pthread_t op;
 	int op_bad = 0;
 	volatile char *p;
 
 	ps = (uint64_t)sysconf(_SC_PAGESIZE);
+	idle_region = (NCHURN + 1) * REGION;
 	amp_shm_set_violation_handler(check_report);
 	CK(!amp_shm_open("sysmem/churn", (NCHURN + 2) * REGION, AMP_SHM_F_CHECK,
 			 &shm));
 	p = amp_shm_va(shm);
 	victim = new_dev("victim");
 	attach(shm, victim);
+	for (int i = 0; i < NIDLE; i++) {
+		idle[i] = new_dev("idle");
+		attach(shm, idle[i]);
+		CK(!amp_shm_sync_for_device(shm, idle[i], AMP_DIR_BIDIR,
+					    idle_region + (uint64_t)i * 64, 8));
+	}
 	for (int i = 0; i < NCHURN; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "churn%d", i);
-		ch[i] = (struct churner){ .id = i, .dev = new_dev(name) };
+		ch[i] = (struct churner){ .id = i };
+		for (int d = 0; d < CHURN_DEVS; d++)
+			ch[i].dev[d] = new_dev("churn");
 		CK(!pthread_create(&ch[i].th, NULL, churner, &ch[i]));
 	}
 	CK(!pthread_create(&op, NULL, opener, &op_bad));
 	for (int i = 0; i < VIOLATIONS; i++) {
-		uint64_t off = (uint64_t)(i * 61) % ps;
+		uint64_t off = 64 + (uint64_t)(i * 61) % (ps - 64);
 
-		CK(!amp_shm_sync_for_device(shm, victim, AMP_DIR_BIDIR, 0, ps));
+		CK(!amp_shm_sync_for_device(shm, victim, AMP_DIR_BIDIR, 0, 8));
 		seen_offset = off;
 		(void)p[off]; /* reported; the handler returns: page opened */
-		CK(!amp_shm_sync_for_cpu(shm, victim, AMP_DIR_BIDIR, 0, ps));
+		CK(!amp_shm_sync_for_cpu(shm, victim, AMP_DIR_BIDIR, 0, 8));
 	}
 	atomic_store(&stop, true);
 	for (int i = 0; i < NCHURN; i++) {
@@ -355,12 +376,19 @@ static void churn_child(void *arg)
 			fprintf(stderr, "churner %d: check at line %d\n", i,
 				ch[i].bad);
 		CK(!ch[i].bad);
-		CK(!amp_dev_destroy(ch[i].dev));
+		for (int d = 0; d < CHURN_DEVS; d++)
+			CK(!amp_dev_destroy(ch[i].dev[d]));
 	}
 	CK(!pthread_join(op, NULL));
 	CK(!op_bad);
 	CK(seen_wrong == 0);
 	CK(seen_right == VIOLATIONS);
+	for (int i = 0; i < NIDLE; i++) {
+		CK(!amp_shm_sync_for_cpu(shm, idle[i], AMP_DIR_BIDIR,
+					 idle_region + (uint64_t)i * 64, 8));
+		CK(!amp_shm_detach(shm, idle[i]));
+		CK(!amp_dev_destroy(idle[i]));
+	}
 	CK(!amp_shm_detach(shm, victim));
 	CK(!amp_dev_destroy(victim));
 	CK(!amp_shm_close(shm));
