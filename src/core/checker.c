@@ -42,6 +42,11 @@
 #include "core/error.h"
 #include "core/shm_internal.h"
 
+/* The signal handler relies on these being lock-free. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic int must be lock-free");
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2,
+	       "atomic pointers must be lock-free");
+
 #define DEV_NAME_LEN sizeof(((struct amp_dev *)0)->name)
 #define SHM_NAME_LEN sizeof(((struct amp_shm *)0)->name)
 

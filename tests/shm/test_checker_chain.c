@@ -186,6 +186,14 @@ static void siginfo_fault_child(void *arg)
 	/* Ours are still ours, and do not reach it. */
 	CK(violates(amp_shm_va(shm)));
 	CK(nviol == 1 && calls == 1);
+	/* A page of a checked buffer the checker did not close is not ours
+	 * either. */
+	bad_page = (char *)amp_shm_va(shm) + 8 * page_size;
+	CK(!mprotect(bad_page, (size_t)page_size, PROT_NONE));
+	bad_page[9] = 9;
+	CK(calls == 2);
+	CK(got_addr == bad_page + 9);
+	CK(nviol == 1);
 	_exit(0);
 }
 
