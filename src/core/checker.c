@@ -317,9 +317,21 @@ static void segv_handler(int sig, siginfo_t *si, void *uc)
 	errno = saved_errno;
 }
 
+/*
+ * A fork() child has only the thread that forked, which was not reading
+ * the table then (a handler stops counting itself before it calls anything
+ * that could fork): no other thread's count may hold up its unregisters.
+ */
+static void forked_child(void)
+{
+	atomic_store(&inflight, 0);
+}
+
 static void install(void)
 {
 	struct sigaction sa;
+
+	pthread_atfork(NULL, NULL, forked_child);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = segv_handler;
