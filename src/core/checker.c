@@ -188,7 +188,7 @@ struct report {
  * Is @addr on a page the checker protects? If so, fill @r. Called with
  * @inflight raised: nothing read here is freed meanwhile.
  */
-static bool sig_lookup(uintptr_t addr, struct report *r)
+static bool sig_lookup(uintptr_t addr, struct report *r, bool *in_buffer)
 {
 	struct cbuf *b;
 	uintptr_t w;
@@ -197,6 +197,7 @@ static bool sig_lookup(uintptr_t addr, struct report *r)
 	for (b = atomic_load(&cbufs); b; b = atomic_load(&b->next))
 		if (addr >= b->va && addr - b->va < b->size)
 			break;
+	*in_buffer = b != NULL;
 	if (!b)
 		return false;
 	w = atomic_load(&b->pages[(addr - b->base) >> b->shift]);
@@ -287,21 +288,33 @@ static void chain(int sig, siginfo_t *si, void *uc)
 static __thread struct report reports[REPORTS]
 	__attribute__((tls_model("initial-exec")));
 static __thread unsigned next_report __attribute__((tls_model("initial-exec")));
+/* Last address retried because its page was not (or no longer) ours. */
+static __thread uintptr_t retried __attribute__((tls_model("initial-exec")));
 
 static void segv_handler(int sig, siginfo_t *si, void *uc)
 {
 	int saved_errno = errno;
 	amp_violation_fn fn = atomic_load(&violation_fn);
 	struct report *r = &reports[next_report % REPORTS];
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	bool ours = false, in_buffer = false;
 	struct amp_violation v;
-	bool ours = false;
 
 	if (si->si_code == SEGV_ACCERR) {
 		next_report++;
 		atomic_fetch_add(&inflight, 1);
-		ours = sig_lookup((uintptr_t)si->si_addr, r);
+		ours = sig_lookup(addr, r, &in_buffer);
 		atomic_fetch_sub(&inflight, 1);
 	}
+	if (!ours && in_buffer && retried != addr) {
+		/* A checked buffer's page no device owns: the CPU may have
+		 * taken it back since the access faulted. Try once more
+		 * before calling it someone else's fault. */
+		retried = addr;
+		errno = saved_errno;
+		return;
+	}
+	retried = 0;
 	if (!ours) {
 		chain(sig, si, uc);
 		errno = saved_errno;
