@@ -33,7 +33,7 @@ struct scenario {
 static void child(void *arg)
 {
 	const struct scenario *sc = arg;
-	struct amp_dev_config cfg = { .name = "dsp0", .iommu = true };
+	struct amp_dev_config cfg = { .name = "fixture-dsp", .iommu = true };
 	struct amp_dev *dev;
 	struct amp_shm *shm;
 	volatile char *p;
@@ -44,11 +44,11 @@ static void child(void *arg)
 		_exit(10);
 	p = amp_shm_va(shm);
 	p[0x10000] = 1; /* the CPU owns everything: fine */
-	if (amp_shm_sync_for_device(shm, dev, AMP_DIR_BIDIR, 0x10000, 0x2000))
+	if (amp_shm_sync_for_device(shm, dev, AMP_DIR_TO_DEVICE, 0x10000, 0x2000))
 		_exit(11);
 	p[0x20000] = 2; /* outside the device's range: fine */
 	if (sc->give_back &&
-	    amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, 0x10000, 0x2000))
+	    amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 0x10000, 0x2000))
 		_exit(12);
 	p[sc->touch] = 3;
 	_exit(0);
@@ -70,7 +70,7 @@ static void catches_cpu_write(void **state)
 	assert_non_null(strstr(err, "ownership violation"));
 	assert_non_null(strstr(err, "'sysmem/checked'"));
 	assert_non_null(strstr(err, "offset 0x10123"));
-	assert_non_null(strstr(err, "owned by device 'dsp0'"));
+	assert_non_null(strstr(err, "owned by device 'fixture-dsp'"));
 }
 
 static void allows_after_sync_for_cpu(void **state)
@@ -167,9 +167,10 @@ static void custom_child(void *arg)
 	CK(!amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 8192, 100));
 	/* Two devices: pages stay protected while either owns them. */
 	{
+		struct amp_dev_config cfg2 = { .name = "npu2", .iommu = true };
 		struct amp_dev *dev2;
 
-		CK(!amp_dev_create(&cfg, &dev2));
+		CK(!amp_dev_create(&cfg2, &dev2));
 		CK(!amp_shm_attach(shm, dev2, AMP_DIR_TO_DEVICE, NULL, NULL));
 		CK(!amp_shm_sync_for_device(shm, dev, AMP_DIR_TO_DEVICE, 0,
 					    8192));
@@ -286,8 +287,8 @@ static void owners_child(void *arg)
 	two_devs_open(&t, "sysmem/owners");
 	ps = t.ps;
 	/* Sub-page ranges of two devices on one page. */
-	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_BIDIR, 0, 100));
-	CK(!amp_shm_sync_for_device(t.shm, t.b, AMP_DIR_BIDIR, 200, 100));
+	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_TO_DEVICE, 0, 100));
+	CK(!amp_shm_sync_for_device(t.shm, t.b, AMP_DIR_TO_DEVICE, 200, 100));
 	CK(faults_as(t.p, 50, "dsp0"));
 	CK(faults_as(t.p, 99, "dsp0"));
 	CK(faults_as(t.p, 100, NULL));
@@ -295,64 +296,64 @@ static void owners_child(void *arg)
 	CK(faults_as(t.p, ps - 1, NULL));
 	CK(!strcmp(seen.shm_name, "sysmem/owners"));
 	CK(!probe(t.p + ps)); /* the next page is the CPU's */
-	CK(!amp_shm_sync_for_cpu(t.shm, t.b, AMP_DIR_BIDIR, 200, 100));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.b, AMP_DIR_TO_DEVICE, 200, 100));
 	CK(faults_as(t.p, 250, NULL)); /* dsp0 still holds the page */
 	CK(faults_as(t.p, 10, "dsp0"));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_BIDIR, 0, 100));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_TO_DEVICE, 0, 100));
 	CK(!probe(t.p + 10));
 	CK(!probe(t.p + 250));
 
 	/* Piecewise take-back: only pages no device byte is left on open. */
-	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_BIDIR, ps, 3 * ps));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_BIDIR, 2 * ps, ps));
+	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_TO_DEVICE, ps, 3 * ps));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_TO_DEVICE, 2 * ps, ps));
 	CK(faults_as(t.p, ps + 7, "dsp0"));
 	CK(!probe(t.p + 2 * ps + 7));
 	CK(faults_as(t.p, 3 * ps + 7, "dsp0"));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_BIDIR, ps + 10, 5));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_TO_DEVICE, ps + 10, 5));
 	CK(faults_as(t.p, ps + 12, NULL)); /* a hole in a device page */
 	CK(faults_as(t.p, ps + 15, "dsp0"));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_BIDIR, ps, 10));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_TO_DEVICE, ps, 10));
 	CK(faults_as(t.p, ps + 15, "dsp0"));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_BIDIR, ps + 15, ps - 15));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_TO_DEVICE, ps + 15, ps - 15));
 	CK(!probe(t.p + ps + 15));
 	CK(faults_as(t.p, 3 * ps, "dsp0"));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_BIDIR, 3 * ps, ps));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_TO_DEVICE, 3 * ps, ps));
 	CK(!probe(t.p + 3 * ps));
 
 	/* Two devices, a page they share: taking back one device's range
 	 * leaves the pages the other still owns protected. */
-	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_BIDIR, 0,
+	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_TO_DEVICE, 0,
 				    2 * ps + 100));
-	CK(!amp_shm_sync_for_device(t.shm, t.b, AMP_DIR_BIDIR, 2 * ps + 200,
+	CK(!amp_shm_sync_for_device(t.shm, t.b, AMP_DIR_TO_DEVICE, 2 * ps + 200,
 				    2 * ps));
 	CK(faults_as(t.p, ps, "dsp0"));
 	CK(faults_as(t.p, 2 * ps + 150, NULL));
 	CK(faults_as(t.p, 2 * ps + 250, "r5"));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_BIDIR, 0, 2 * ps + 100));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_TO_DEVICE, 0, 2 * ps + 100));
 	CK(!probe(t.p));
 	CK(!probe(t.p + ps));
 	CK(faults_as(t.p, 2 * ps + 50, NULL));
 	CK(faults_as(t.p, 3 * ps + 50, "r5"));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.b, AMP_DIR_BIDIR, 2 * ps + 200,
+	CK(!amp_shm_sync_for_cpu(t.shm, t.b, AMP_DIR_TO_DEVICE, 2 * ps + 200,
 				 2 * ps));
 	CK(!probe(t.p + 2 * ps + 250));
 	CK(!probe(t.p + 3 * ps + 50));
 
 	/* Both devices own the same pages. */
-	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_BIDIR, 0, 2 * ps));
-	CK(!amp_shm_sync_for_device(t.shm, t.b, AMP_DIR_BIDIR, 0, 2 * ps));
+	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_TO_DEVICE, 0, 2 * ps));
+	CK(!amp_shm_sync_for_device(t.shm, t.b, AMP_DIR_TO_DEVICE, 0, 2 * ps));
 	CK(probe(t.p + 5));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_BIDIR, 0, 2 * ps));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.a, AMP_DIR_TO_DEVICE, 0, 2 * ps));
 	CK(faults_as(t.p, 5, "r5"));
 	CK(faults_as(t.p, ps + 5, "r5"));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.b, AMP_DIR_BIDIR, 0, 2 * ps));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.b, AMP_DIR_TO_DEVICE, 0, 2 * ps));
 	CK(!probe(t.p + 5));
 
 	/* The last bytes of the buffer. */
-	CK(!amp_shm_sync_for_device(t.shm, t.b, AMP_DIR_BIDIR, MiB - 1, 1));
+	CK(!amp_shm_sync_for_device(t.shm, t.b, AMP_DIR_TO_DEVICE, MiB - 1, 1));
 	CK(faults_as(t.p, MiB - 1, "r5"));
 	CK(faults_as(t.p, MiB - 2, NULL));
-	CK(!amp_shm_sync_for_cpu(t.shm, t.b, AMP_DIR_BIDIR, MiB - 1, 1));
+	CK(!amp_shm_sync_for_cpu(t.shm, t.b, AMP_DIR_TO_DEVICE, MiB - 1, 1));
 	CK(!probe(t.p + MiB - 1));
 	two_devs_close(&t);
 	_exit(0);
@@ -383,10 +384,10 @@ static void lifetime_child(void *arg)
 	CK(!amp_shm_open("sysmem/gone", MiB, AMP_SHM_F_CHECK, &shm));
 	CK(!amp_shm_attach(shm, dev, AMP_DIR_BIDIR, NULL, NULL));
 	p = amp_shm_va(shm);
-	CK(!amp_shm_sync_for_device(shm, dev, AMP_DIR_BIDIR, 0, 4096));
+	CK(!amp_shm_sync_for_device(shm, dev, AMP_DIR_TO_DEVICE, 0, 4096));
 	(void)p[64];
 	CK(nviol == 1);
-	CK(!amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, 0, 4096));
+	CK(!amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 0, 4096));
 	CK(!amp_shm_detach(shm, dev));
 	CK(!amp_dev_destroy(dev));
 	CK(!amp_shm_close(shm));
@@ -411,7 +412,7 @@ static void sharing_child(void *arg)
 
 	two_devs_open(&t, "sysmem/sharing");
 	amp_shm_set_violation_handler(NULL);
-	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_BIDIR, 0x10, 0x10));
+	CK(!amp_shm_sync_for_device(t.shm, t.a, AMP_DIR_TO_DEVICE, 0x10, 0x10));
 	t.p[0x40] = 1;
 	_exit(0);
 }
@@ -449,7 +450,7 @@ static void many_child(void *arg)
 		CK(amp_shm_flags(shm[i]) & AMP_SHM_F_CHECK);
 		CK(!amp_shm_attach(shm[i], dev, AMP_DIR_BIDIR, NULL, NULL));
 		((char *)amp_shm_va(shm[i]))[100] = (char)i;
-		CK(!amp_shm_sync_for_device(shm[i], dev, AMP_DIR_BIDIR, 0, 64));
+		CK(!amp_shm_sync_for_device(shm[i], dev, AMP_DIR_TO_DEVICE, 0, 64));
 	}
 	for (int i = 0; i < NBUF; i++) {
 		volatile char *p = amp_shm_va(shm[i]);
@@ -458,7 +459,7 @@ static void many_child(void *arg)
 		CK(faults_as(p, 8, "many"));
 		CK(!strcmp(seen.shm_name, name));
 		CK(faults_as(p, 100, NULL));
-		CK(!amp_shm_sync_for_cpu(shm[i], dev, AMP_DIR_BIDIR, 0, 64));
+		CK(!amp_shm_sync_for_cpu(shm[i], dev, AMP_DIR_TO_DEVICE, 0, 64));
 		CK(p[100] == (char)i);
 	}
 	for (int i = 0; i < NBUF; i++) {

@@ -99,14 +99,14 @@ static void bounce_child(void *arg)
 	/* The other order: the bounced device first, then the direct one
 	 * takes a range of the same page and the bounced one gives back. */
 	CK(!amp_shm_sync_for_device(shm, bounced, dc->dir, 0x2800, 0x100));
-	CK(!amp_shm_sync_for_device(shm, direct, AMP_DIR_BIDIR, 0x2100, 0x10));
+	CK(!amp_shm_sync_for_device(shm, direct, AMP_DIR_TO_DEVICE, 0x2100, 0x10));
 	if (dc->dir & AMP_DIR_FROM_DEVICE) {
 		tu_fill(buf, 0x100, 55);
 		CK(!amp_dev_write(bounced, da + 0x2800, buf, 0x100));
 		memcpy(want + 0x2800, buf, 0x100);
 	}
 	CK(!amp_shm_sync_for_cpu(shm, bounced, dc->dir, 0x2800, 0x100));
-	CK(!amp_shm_sync_for_cpu(shm, direct, AMP_DIR_BIDIR, 0x2100, 0x10));
+	CK(!amp_shm_sync_for_cpu(shm, direct, AMP_DIR_TO_DEVICE, 0x2100, 0x10));
 	CK(!memcmp(p, want, SIZE));
 
 	CK(!amp_shm_detach(shm, bounced));

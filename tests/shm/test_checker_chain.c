@@ -98,7 +98,7 @@ static struct amp_shm *setup(const struct sigaction *sa)
 	CK(!amp_dev_create(&cfg, &dev));
 	CK(!amp_shm_open("sysmem/chain", 1 << 20, AMP_SHM_F_CHECK, &shm));
 	CK(!amp_shm_attach(shm, dev, AMP_DIR_BIDIR, NULL, NULL));
-	CK(!amp_shm_sync_for_device(shm, dev, AMP_DIR_BIDIR, 0, 4096));
+	CK(!amp_shm_sync_for_device(shm, dev, AMP_DIR_TO_DEVICE, 0, 4096));
 	return shm;
 }
 

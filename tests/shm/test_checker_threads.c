@@ -110,14 +110,14 @@ static void *syncer(void *arg)
 
 		tu_fill(va + region, REGION, seed);
 		tu_fill(want, REGION, seed);
-		FAIL_IF(s, amp_shm_sync_for_device(shm, s->dev, AMP_DIR_BIDIR,
+		FAIL_IF(s, amp_shm_sync_for_device(shm, s->dev, AMP_DIR_TO_DEVICE,
 						   a, len));
 		/* The device sees what the CPU wrote, and answers. */
 		FAIL_IF(s, amp_dev_read(s->dev, s->da + a, got, len));
 		FAIL_IF(s, memcmp(got, want + (a - region), len));
 		tu_fill(got, len, seed ^ 0x5a5a5a5a);
 		FAIL_IF(s, amp_dev_write(s->dev, s->da + a, got, len));
-		FAIL_IF(s, amp_shm_sync_for_cpu(shm, s->dev, AMP_DIR_BIDIR, a,
+		FAIL_IF(s, amp_shm_sync_for_cpu(shm, s->dev, AMP_DIR_TO_DEVICE, a,
 						len));
 		FAIL_IF(s, tu_check(va + a, len, seed ^ 0x5a5a5a5a));
 		FAIL_IF(s, memcmp(va + region, want, a - region));
@@ -145,14 +145,15 @@ static void *sharer(void *arg)
 	for (int r = 0; r < ROUNDS && !s->bad; r++) {
 		unsigned char v = (unsigned char)r;
 
+		/* Device-written ranges are whole cache lines. */
 		FAIL_IF(s, amp_shm_sync_for_device(shm, s->dev,
 						   AMP_DIR_FROM_DEVICE, s->off,
-						   100));
+						   128));
 		FAIL_IF(s,
-			amp_dev_write(s->dev, s->da + s->off + r % 100, &v, 1));
+			amp_dev_write(s->dev, s->da + s->off + r % 128, &v, 1));
 		FAIL_IF(s,
 			amp_shm_sync_for_cpu(shm, s->dev, AMP_DIR_FROM_DEVICE,
-					     s->off, 100));
+					     s->off, 128));
 	}
 	return NULL;
 }
@@ -198,7 +199,7 @@ static void threads_child(void *arg)
 	for (int i = 0; i < 2; i++) {
 		sh[i] = (struct sharer){ .dev = new_dev(i ? "shareB" :
 							    "shareA"),
-					 .off = shared + (uint64_t)i * 200 };
+					 .off = shared + (uint64_t)i * 256 };
 		sh[i].da = attach(shm, sh[i].dev);
 	}
 	CK(!pthread_create(&rd, NULL, reader, &loops));
@@ -225,13 +226,13 @@ static void threads_child(void *arg)
 	CK(!rret && loops > 0);
 	CK(atomic_load(&false_violations) == 0);
 	/* The shared page is the CPU's again, with both devices' bytes. */
-	for (int k = 0; k < 100; k++) {
+	for (int k = 0; k < 128; k++) {
 		unsigned char last =
-			(unsigned char)(k + 100 * ((ROUNDS - 1 - k) / 100));
+			(unsigned char)(k + 128 * ((ROUNDS - 1 - k) / 128));
 
 		CK((unsigned char)va[shared + k] == last);
-		CK((unsigned char)va[shared + 200 + k] == last);
-		CK((unsigned char)va[shared + 100 + k] == 0xee);
+		CK((unsigned char)va[shared + 256 + k] == last);
+		CK((unsigned char)va[shared + 128 + k] == 0xee);
 	}
 	for (int i = 0; i < NSYNC; i++) {
 		CK(!amp_shm_detach(shm, sy[i].dev));
@@ -298,7 +299,7 @@ static void *churner(void *arg)
 			for (uint64_t i = 0; i < 16; i++)
 				FAIL_IF(c,
 					amp_shm_sync_for_device(
-						shm, c->dev[d], AMP_DIR_BIDIR,
+						shm, c->dev[d], AMP_DIR_TO_DEVICE,
 						region + (uint64_t)d * ps +
 							i * 64,
 						8));
@@ -306,7 +307,7 @@ static void *churner(void *arg)
 			for (uint64_t i = 0; i < 16; i++)
 				FAIL_IF(c,
 					amp_shm_sync_for_cpu(
-						shm, c->dev[d], AMP_DIR_BIDIR,
+						shm, c->dev[d], AMP_DIR_TO_DEVICE,
 						region + (uint64_t)d * ps +
 							i * 64,
 						8));
@@ -349,25 +350,32 @@ static void churn_child(void *arg)
 	victim = new_dev("victim");
 	attach(shm, victim);
 	for (int i = 0; i < NIDLE; i++) {
-		idle[i] = new_dev("idle");
+		char name[16];
+
+		snprintf(name, sizeof(name), "idle%d", i);
+		idle[i] = new_dev(name); /* device names are unique */
 		attach(shm, idle[i]);
-		CK(!amp_shm_sync_for_device(shm, idle[i], AMP_DIR_BIDIR,
+		CK(!amp_shm_sync_for_device(shm, idle[i], AMP_DIR_TO_DEVICE,
 					    idle_region + (uint64_t)i * 64, 8));
 	}
 	for (int i = 0; i < NCHURN; i++) {
 		ch[i] = (struct churner){ .id = i };
-		for (int d = 0; d < CHURN_DEVS; d++)
-			ch[i].dev[d] = new_dev("churn");
+		for (int d = 0; d < CHURN_DEVS; d++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "churn%d.%d", i, d);
+			ch[i].dev[d] = new_dev(name);
+		}
 		CK(!pthread_create(&ch[i].th, NULL, churner, &ch[i]));
 	}
 	CK(!pthread_create(&op, NULL, opener, &op_bad));
 	for (int i = 0; i < VIOLATIONS; i++) {
 		uint64_t off = 64 + (uint64_t)(i * 61) % (ps - 64);
 
-		CK(!amp_shm_sync_for_device(shm, victim, AMP_DIR_BIDIR, 0, 8));
+		CK(!amp_shm_sync_for_device(shm, victim, AMP_DIR_TO_DEVICE, 0, 8));
 		seen_offset = off;
 		(void)p[off]; /* reported; the handler returns: page opened */
-		CK(!amp_shm_sync_for_cpu(shm, victim, AMP_DIR_BIDIR, 0, 8));
+		CK(!amp_shm_sync_for_cpu(shm, victim, AMP_DIR_TO_DEVICE, 0, 8));
 	}
 	atomic_store(&stop, true);
 	for (int i = 0; i < NCHURN; i++) {
@@ -384,7 +392,7 @@ static void churn_child(void *arg)
 	CK(seen_wrong == 0);
 	CK(seen_right == VIOLATIONS);
 	for (int i = 0; i < NIDLE; i++) {
-		CK(!amp_shm_sync_for_cpu(shm, idle[i], AMP_DIR_BIDIR,
+		CK(!amp_shm_sync_for_cpu(shm, idle[i], AMP_DIR_TO_DEVICE,
 					 idle_region + (uint64_t)i * 64, 8));
 		CK(!amp_shm_detach(shm, idle[i]));
 		CK(!amp_dev_destroy(idle[i]));
