@@ -235,6 +235,36 @@ static void unprotect_fails_child(void *arg)
 	_exit(0);
 }
 
+/* Through the public syncs: the hand-over fails, ownership unchanged. */
+static void sync_path_child(void *arg)
+{
+	struct fix f;
+	size_t ps;
+
+	open_fix(&f);
+	ps = f.ps;
+	arm(PROT_NONE, f.p, 1 << 20, false, ENOMEM);
+	CK(amp_shm_sync_for_device(f.shm, f.dev, AMP_DIR_TO_DEVICE, ps, ps) ==
+	   -ENOMEM);
+	disarm();
+	CK(names(amp_last_error(), "mprotect"));
+	CK(amp_shm_owner(f.shm, f.dev, ps) == AMP_OWNER_CPU);
+	CK(!faults(f.p + ps));
+	/* Works once mprotect does; a failing take-back keeps it the
+	 * device's (pages still protected). */
+	CK(!amp_shm_sync_for_device(f.shm, f.dev, AMP_DIR_TO_DEVICE, ps, ps));
+	CK(faults_as(f.p + ps, "dsp"));
+	arm(PROT_READ | PROT_WRITE, f.p, 1 << 20, false, EACCES);
+	CK(amp_shm_sync_for_cpu(f.shm, f.dev, AMP_DIR_TO_DEVICE, ps, ps) ==
+	   -EACCES);
+	disarm();
+	CK(amp_shm_owner(f.shm, f.dev, ps) == AMP_OWNER_DEVICE);
+	CK(faults_as(f.p + ps, "dsp"));
+	CK(!amp_shm_sync_for_cpu(f.shm, f.dev, AMP_DIR_TO_DEVICE, ps, ps));
+	CK(!faults(f.p + ps));
+	_exit(0);
+}
+
 static void check_child(void (*fn)(void *))
 {
 	char err[4096];
@@ -244,6 +274,11 @@ static void check_child(void (*fn)(void *))
 		print_error("child: status 0x%x, stderr:\n%s\n", st, err);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void sync_path_failure(void **state)
+{
+	check_child(sync_path_child);
 }
 
 static void protect_failure(void **state)
@@ -261,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(protect_failure),
 		cmocka_unit_test(unprotect_failure),
+		cmocka_unit_test(sync_path_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
