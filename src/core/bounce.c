@@ -2,9 +2,10 @@
 /*
  * Bounce mode: a device that cannot reach a buffer (or is configured to
  * always bounce) works on its own copy, in memory it can reach, which only
- * the hand-overs bring up to date. The copies go through the physical
- * map's mapping of both sides, never through the buffer's CPU mapping,
- * which the ownership checker may have made inaccessible.
+ * the hand-overs bring up to date. The copies read and write the buffer
+ * through the physical map's mapping of its memory, never through its CPU
+ * mapping, which the ownership checker may have made inaccessible (the
+ * bounce copy's own mapping is the library's and never protected).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -78,19 +79,19 @@ static void bounce_copy(struct amp_attach *a, uint64_t off, uint64_t len,
 			bool to_device)
 {
 	while (len) {
-		uint64_t contig, c_buf = 0, c_dev = 0, n;
+		uint64_t contig, c_buf = 0, n;
 		char *buf, *dev;
 		amp_pa_t pa;
 
 		if (amp_shm_offset_to_pa(a->shm, off, &pa, &contig))
 			return; /* the caller checked the range */
 		buf = amp_phys_ptr(pa, &c_buf);
-		dev = amp_phys_ptr(a->bounce.pa + off, &c_dev);
-		if (!buf || !dev)
+		/* The bounce copy's own mapping is never protected. */
+		dev = (char *)a->bounce.va + off;
+		if (!buf)
 			return;
 		n = len < contig ? len : contig;
 		n = n < c_buf ? n : c_buf;
-		n = n < c_dev ? n : c_dev;
 		if (to_device)
 			memcpy(dev, buf, n);
 		else
