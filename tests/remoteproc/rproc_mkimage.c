@@ -7,6 +7,7 @@
  *   fw_vendor.elf ELF32 with a vendor entry (skipped) and an unknown type
  *   bad_phdrs.elf fw32.elf cut inside its program headers
  *   bad_rsc.elf   fw32.elf whose trace entry's name has no NUL
+ *   rsc64.bin     a bare resource table: CARVEOUT64 + VDEV + vendor
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,17 @@ int main(int argc, char **argv)
 	n = ib_standard(64, &b);
 	err |= write_file(dir, "fw64.elf", b, n);
 	free(b);
+	{
+		const uint32_t vr[2] = { 0x0, 0xffffffffu };
+		struct rb rb;
+
+		rb_init(&rb, 3);
+		rb_carveout64(&rb, 0x100000000ull, AMP_RSC_ADDR_ANY, 0x100000,
+			      "high");
+		rb_vdev(&rb, 2, vr, 16, 8, 4);
+		rb_vendor(&rb, 400, 12);
+		err |= write_file(dir, "rsc64.bin", rb.buf, rb.len);
+	}
 	n = vendor_image(&b);
 	err |= write_file(dir, "fw_vendor.elf", b, n);
 	free(b);
