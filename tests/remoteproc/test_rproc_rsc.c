@@ -19,8 +19,12 @@ static int teardown(void **state)
 
 /*
  * A standard OpenAMP-style table, laid out with the C structs firmware
- * uses: CARVEOUT + TRACE + VDEV with 2 vrings.
+ * uses: CARVEOUT + TRACE + VDEV with 2 vrings. Firmware embeds the
+ * flexible-array headers this way (a GNU extension clang names).
  */
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wgnu-variable-sized-type-not-at-end"
+#endif
 struct std_table {
 	struct amp_rsc_table hdr;
 	uint32_t offset[3];
