@@ -19,7 +19,8 @@ static const struct amp_cli_cmd *const cmds[] = {
 
 void amp_cli_usage(FILE *f, const struct amp_cli_cmd *cmd)
 {
-	fprintf(f, "usage: ampshm %s\n\n%s\n", cmd->usage, cmd->summary);
+	fprintf(f, "ampshm %s: %s\n\nusage: ampshm %s\n", cmd->name,
+		cmd->summary, cmd->usage);
 }
 
 int amp_cli_read_file(const char *path, unsigned char **buf, size_t *size)
