@@ -200,6 +200,7 @@ static void t_rsc_section_not_loaded(void **state)
 	struct ib_spec s = { .elf_class = 32, .machine = 40 };
 	const struct amp_sg mem = { 0, 0x100000 };
 	const struct amp_rproc_layout lay = { .mem = &mem, .nmem = 1 };
+	static const uint8_t hdr[16] = { 1 }; /* ver 1, no entries */
 	size_t n;
 
 	s.seg[0] = (struct ib_seg){ .paddr = 0x1000,
@@ -208,8 +209,8 @@ static void t_rsc_section_not_loaded(void **state)
 	s.nseg = 1;
 	s.sec[0] = (struct ib_sec){ .name = ".resource_table",
 				    .addr = 0x8000,
-				    .size = 0x10,
-				    .data = "\1\0\0\0" };
+				    .size = sizeof(hdr),
+				    .data = hdr };
 	s.nsec = 1;
 	n = ib_build(&s, &buf);
 	assert_int_equal(amp_rproc_image_parse(buf, n, &img), 0);
