@@ -22,11 +22,14 @@
 #define SHN_XINDEX 0xffffu
 #define SHT_NULL 0u
 
-/* Field offsets and sizes that differ between the two classes. */
+/*
+ * Sizes and header field offsets that differ between the two classes;
+ * e_phnum, e_shentsize, e_shnum and e_shstrndx follow e_phentsize, 2 bytes
+ * apart.
+ */
 struct elf_layout {
 	unsigned int ehsize, phentsize, shentsize;
-	unsigned int e_phoff, e_shoff,
-		e_phentsize; /* then phnum, shentsize, ...: +2 each */
+	unsigned int e_phoff, e_shoff, e_phentsize;
 	bool is64;
 };
 
@@ -169,8 +172,6 @@ static int check_segment(const struct amp_rproc_image *img, size_t i,
 			" + p_memsz 0x%" PRIx64
 			" beyond the 32-bit address space of an ELF32 image",
 			i, s->paddr, s->memsz);
-	if (s->memsz - s->filesz > SIZE_MAX)
-		return amp_err(-EINVAL, "segment %zu: p_memsz too large", i);
 	return 0;
 }
 

@@ -284,6 +284,32 @@ static void t_section_name_unterminated(void **state)
 	free(b);
 }
 
+static void t_extended_numbering(void **state)
+{
+	uint8_t *b;
+	size_t n = simple(64, &b);
+	uint8_t *sh0 = b + ib_shoff(b);
+
+	/* e_shstrndx = SHN_XINDEX: the index is section 0's sh_link. */
+	ib_put16(b + 62, 0xffff);
+	ib_put32(sh0 + 40, 2);
+	assert_int_equal(amp_rproc_image_parse(b, n, &img), 0);
+	assert_string_equal(amp_rproc_image_section(img, 1)->name, ".text");
+	amp_rproc_image_free(img);
+	img = NULL;
+	/* e_shnum = 0: the count is section 0's sh_size (64-bit). */
+	ib_put16(b + 60, 0);
+	ib_put64(sh0 + 32, 3);
+	assert_int_equal(amp_rproc_image_parse(b, n, &img), 0);
+	assert_int_equal(amp_rproc_image_info(img)->nsections, 3);
+	amp_rproc_image_free(img);
+	img = NULL;
+	ib_put64(sh0 + 32, 1ull << 60);
+	expect_err(amp_rproc_image_parse(b, n, &img), -EINVAL,
+		   "e_shnum 1152921504606846976 * e_shentsize 64 overflows");
+	free(b);
+}
+
 static void t_no_sections_no_table(void **state)
 {
 	const void *t;
@@ -316,6 +342,7 @@ int main(void)
 		cmocka_unit_test_teardown(t_sections, teardown),
 		cmocka_unit_test_teardown(t_section_name_unterminated,
 					  teardown),
+		cmocka_unit_test_teardown(t_extended_numbering, teardown),
 		cmocka_unit_test_teardown(t_no_sections_no_table, teardown),
 	};
 
