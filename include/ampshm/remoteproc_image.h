@@ -318,8 +318,9 @@ AMP_API int amp_rproc_rsc_set_vring(struct amp_rproc_rsc *rsc, size_t i,
 /** What a remoteproc core tells the layout checks about its device. */
 struct amp_rproc_layout {
 	/**
-	 * Carveouts (da and fixed pa) must end at or below this address
-	 * (the last reachable byte + 1; e.g. 1 << dma_bits). 0: no limit.
+	 * Memory entries (CARVEOUT, DEVMEM, CARVEOUT64; their da and fixed
+	 * pa) must end at or below this address (the last reachable byte
+	 * + 1, e.g. 1 << dma_bits). 0: no limit.
 	 */
 	uint64_t mem_limit;
 	/** Device memory the caller declares (da ranges: TCMs, SRAM, ...). */
