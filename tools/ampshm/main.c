@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ampshm: command-line tool. Subcommands are entries of cmds[]; add one by
+ * writing tools/ampshm/<name>.c with a struct amp_cli_cmd and listing it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static const struct amp_cli_cmd *const cmds[] = {
+	&amp_cli_inspect,
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+void amp_cli_usage(FILE *f, const struct amp_cli_cmd *cmd)
+{
+	fprintf(f, "ampshm %s: %s\n\nusage: ampshm %s\n", cmd->name,
+		cmd->summary, cmd->usage);
+}
+
+int amp_cli_read_file(const char *path, unsigned char **buf, size_t *size)
+{
+	struct stat st;
+	unsigned char *b;
+	FILE *f;
+	int err;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		err = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+		fclose(f);
+		return err;
+	}
+	b = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!b) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	if (fread(b, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		free(b);
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	*buf = b;
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
+static void help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: ampshm COMMAND [ARGS...]\n"
+		   "       ampshm COMMAND --help\n\n"
+		   "Tools for ampshm and remoteproc firmware.\n\ncommands:\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		help(stderr);
+		return AMP_CLI_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		help(stdout);
+		return AMP_CLI_OK;
+	}
+	for (i = 0; i < NCMDS; i++) {
+		if (strcmp(argv[1], cmds[i]->name))
+			continue;
+		if (argc > 2 &&
+		    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+			amp_cli_usage(stdout, cmds[i]);
+			return AMP_CLI_OK;
+		}
+		return cmds[i]->run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "ampshm: unknown command '%s'\n\n", argv[1]);
+	help(stderr);
+	return AMP_CLI_USAGE;
+}
