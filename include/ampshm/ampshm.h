@@ -13,5 +13,6 @@
 #include <ampshm/shm.h>
 #include <ampshm/phys.h>
 #include <ampshm/provider.h>
+#include <ampshm/remoteproc_image.h>
 
 #endif

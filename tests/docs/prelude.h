@@ -14,6 +14,7 @@
 #include <ampshm/ampshm.h>
 #include <ampshm/linux_devmap.h>
 #include <ampshm/linux_ipc.h>
+#include <ampshm/remoteproc_image.h>
 #include <ampshm/rpmsg.h>
 
 #include "cachemodel.h" /* tests/common: docs/cache-model.md */
