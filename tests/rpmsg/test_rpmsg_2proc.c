@@ -6,6 +6,7 @@
  */
 #include "rp_pair.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -142,6 +143,9 @@ static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name, uint32_t dest,
 		h->bound = true;
 }
 
+/* Ring size and host spin budget of the next link_open(). */
+static uint32_t g_num = 256, g_spin_us = 50;
+
 struct link {
 	struct amp_linux_ipc *ipc;
 	struct amp_rpmsg_dev rdev;
@@ -158,6 +162,8 @@ static void link_open(struct link *l, enum mode mode, uint32_t bufsize)
 	amp_linux_ipc_cfg_default(&cfg);
 	cfg.h2r_buf_size = bufsize;
 	cfg.r2h_buf_size = bufsize;
+	cfg.num = g_num;
+	cfg.spin_us = g_spin_us;
 	assert_int_equal(amp_linux_ipc_host_create(&cfg, &l->ipc), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
 			 0);
@@ -252,12 +258,108 @@ static void test_remote_stream_held(void **state)
 	link_close(&l);
 }
 
+/*
+ * Defect 6 (lost/stolen wake-ups): a poll thread and a sending thread on
+ * the host wait at the same time. Each must see every notification it
+ * waits for: the sender must never sit out its TX timeout while the
+ * remote has returned buffers, and every echo must arrive, in order.
+ */
+struct mt {
+	struct link *l;
+	uint32_t n; /* messages sent by the main thread */
+	uint32_t got;
+	uint32_t bad;
+	int err;
+};
+
+#define MT_STOP 0xFFFFFFFFu
+
+static int mt_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
+		 uint32_t src, void *priv)
+{
+	struct mt *m = priv;
+	uint32_t seq;
+
+	(void)ept;
+	(void)src;
+	memcpy(&seq, data, 4);
+	if (seq == MT_STOP) {
+		__atomic_store_n(&m->n, MT_STOP, __ATOMIC_RELEASE);
+		return 0;
+	}
+	if (len != 64 || seq != m->got || tu_check((char *)data + 4, 60, seq))
+		m->bad++;
+	__atomic_store_n(&m->got, m->got + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void *mt_poll(void *arg)
+{
+	struct mt *m = arg;
+
+	while (__atomic_load_n(&m->n, __ATOMIC_ACQUIRE) != MT_STOP) {
+		int n = amp_rpmsg_poll(&m->l->rdev, UINT32_MAX);
+
+		if (n < 0) {
+			m->err = n;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void test_poll_thread_and_sender(void **state)
+{
+	struct amp_linux_ipc_stats st;
+	struct mt m = { 0 };
+	uint8_t msg[64];
+	pthread_t th;
+	struct link l;
+	uint32_t i, count = 100000;
+
+	(void)state;
+	/* A small ring: the sender waits for buffers often; no spinning:
+	 * both threads sleep, so each depends on its own wake-up. */
+	g_num = 8;
+	g_spin_us = 0;
+	link_open(&l, M_ECHO, 512);
+	g_num = 256;
+	g_spin_us = 50;
+	m.l = &l;
+	/* The echoes now go to mt_cb, run by the poll thread. */
+	l.h.ept.cb = mt_cb;
+	l.h.ept.priv = &m;
+	/* A stolen wake-up would make a send sit out this whole timeout. */
+	amp_rpmsg_set_tx_timeout(&l.rdev, 5000000);
+	assert_int_equal(pthread_create(&th, NULL, mt_poll, &m), 0);
+	for (i = 0; i < count; i++) {
+		memcpy(msg, &i, 4);
+		tu_fill(msg + 4, 60, i);
+		assert_int_equal(amp_rpmsg_send(&l.h.ept, msg, sizeof(msg)),
+				 (int)sizeof(msg));
+		amp_linux_ipc_get_stats(l.ipc, &st);
+		assert_int_equal(st.timeouts, 0); /* no send waited in vain */
+	}
+	i = MT_STOP;
+	memcpy(msg, &i, 4);
+	assert_int_equal(amp_rpmsg_send(&l.h.ept, msg, sizeof(msg)),
+			 (int)sizeof(msg));
+	pthread_join(th, NULL);
+	assert_int_equal(m.err, 0);
+	assert_int_equal(m.got, count);
+	assert_int_equal(m.bad, 0);
+	amp_linux_ipc_get_stats(l.ipc, &st);
+	assert_int_equal(st.timeouts, 0);
+	link_close(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_echo_512),
 		cmocka_unit_test(test_echo_4k),
 		cmocka_unit_test(test_remote_stream_held),
+		cmocka_unit_test(test_poll_thread_and_sender),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
