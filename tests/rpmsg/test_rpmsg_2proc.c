@@ -17,6 +17,14 @@
 
 enum mode { M_ECHO, M_STREAM };
 
+/*
+ * Ring size, host spin budget and notifier of the next link_open(). The
+ * futex doorbells go over the original API (send_fd/remote_attach), the
+ * others with amp_linux_ipc_send()/remote_recv().
+ */
+static uint32_t g_num = 256, g_spin_us = 50;
+static enum amp_linux_notify_kind g_notify = AMP_LINUX_NOTIFY_FUTEX;
+
 struct remote {
 	struct amp_rpmsg_endpoint ept;
 	int quit;
@@ -51,10 +59,15 @@ static void remote_main(int sock, enum mode mode, uint32_t bufsize)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	memset(&r, 0, sizeof(r));
-	if (amp_linux_ipc_recv_fd(sock, &fd))
-		_exit(10);
-	if (amp_linux_ipc_remote_attach(fd, NULL, &ipc))
-		_exit(11);
+	if (g_notify != AMP_LINUX_NOTIFY_FUTEX) {
+		if (amp_linux_ipc_remote_recv(sock, NULL, &ipc))
+			_exit(11);
+	} else {
+		if (amp_linux_ipc_recv_fd(sock, &fd))
+			_exit(10);
+		if (amp_linux_ipc_remote_attach(fd, NULL, &ipc))
+			_exit(11);
+	}
 	if (amp_linux_ipc_rpmsg_start(ipc, &rdev, 10000000))
 		_exit(12);
 	if (amp_rpmsg_create_ept(&r.ept, &rdev,
@@ -143,9 +156,6 @@ static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name, uint32_t dest,
 		h->bound = true;
 }
 
-/* Ring size and host spin budget of the next link_open(). */
-static uint32_t g_num = 256, g_spin_us = 50;
-
 struct link {
 	struct amp_linux_ipc *ipc;
 	struct amp_rpmsg_dev rdev;
@@ -164,6 +174,7 @@ static void link_open(struct link *l, enum mode mode, uint32_t bufsize)
 	cfg.r2h_buf_size = bufsize;
 	cfg.num = g_num;
 	cfg.spin_us = g_spin_us;
+	cfg.notify = g_notify;
 	assert_int_equal(amp_linux_ipc_host_create(&cfg, &l->ipc), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
 			 0);
@@ -176,8 +187,12 @@ static void link_open(struct link *l, enum mode mode, uint32_t bufsize)
 	}
 	close(sv[1]);
 	/* Send the memfd first: the remote waits for DRIVER_OK itself. */
-	assert_int_equal(
-		amp_linux_ipc_send_fd(sv[0], amp_linux_ipc_memfd(l->ipc)), 0);
+	if (g_notify != AMP_LINUX_NOTIFY_FUTEX)
+		assert_int_equal(amp_linux_ipc_send(l->ipc, sv[0]), 0);
+	else
+		assert_int_equal(amp_linux_ipc_send_fd(
+					 sv[0], amp_linux_ipc_memfd(l->ipc)),
+				 0);
 	close(sv[0]);
 	assert_int_equal(amp_linux_ipc_rpmsg_start(l->ipc, &l->rdev, 0), 0);
 	amp_rpmsg_set_ns_bind_cb(&l->rdev, bind_cb, &l->h);
@@ -308,23 +323,24 @@ static void *mt_poll(void *arg)
 	return NULL;
 }
 
-static void test_poll_thread_and_sender(void **state)
+static void poll_thread_and_sender(enum amp_linux_notify_kind kind)
 {
 	struct amp_linux_ipc_stats st;
 	struct mt m = { 0 };
 	uint8_t msg[64];
 	pthread_t th;
 	struct link l;
-	uint32_t i, count = 100000;
+	uint32_t i, count = kind == AMP_LINUX_NOTIFY_FUTEX ? 100000 : 30000;
 
-	(void)state;
 	/* A small ring: the sender waits for buffers often; no spinning:
 	 * both threads sleep, so each depends on its own wake-up. */
 	g_num = 8;
 	g_spin_us = 0;
+	g_notify = kind;
 	link_open(&l, M_ECHO, 512);
 	g_num = 256;
 	g_spin_us = 50;
+	g_notify = AMP_LINUX_NOTIFY_FUTEX;
 	m.l = &l;
 	/* The echoes now go to mt_cb, run by the poll thread. */
 	l.h.ept.cb = mt_cb;
@@ -353,6 +369,20 @@ static void test_poll_thread_and_sender(void **state)
 	link_close(&l);
 }
 
+static void test_poll_thread_and_sender(void **state)
+{
+	(void)state;
+	poll_thread_and_sender(AMP_LINUX_NOTIFY_FUTEX);
+}
+
+/* The same over the descriptor notifiers (one reader, several waiters). */
+static void test_poll_thread_and_sender_fd(void **state)
+{
+	(void)state;
+	poll_thread_and_sender(AMP_LINUX_NOTIFY_EVENTFD);
+	poll_thread_and_sender(AMP_LINUX_NOTIFY_SOCKET);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_echo_4k),
 		cmocka_unit_test(test_remote_stream_held),
 		cmocka_unit_test(test_poll_thread_and_sender),
+		cmocka_unit_test(test_poll_thread_and_sender_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
