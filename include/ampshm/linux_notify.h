@@ -53,7 +53,8 @@ struct amp_linux_notifier_ops {
 	 * it already has) or *remaining_us ran out (-ETIMEDOUT, with
 	 * *remaining_us = 0). Subtracts the time spent from *remaining_us
 	 * (UINT32_MAX: forever, left unchanged). Spurious 0 returns are
-	 * allowed; lost wake-ups are not.
+	 * allowed; lost wake-ups are not. A descriptor notifier whose peer
+	 * hung up returns -EPIPE.
 	 */
 	int (*wait)(void *priv, uint32_t token, uint32_t *remaining_us);
 	/** Counters (may be NULL). */

@@ -267,6 +267,23 @@ static void test_forever_unchanged(void **state)
 	}
 }
 
+/* A socket peer that hung up ends the wait with -EPIPE, no spinning. */
+static void test_peer_gone(void **state)
+{
+	struct pair p;
+	uint32_t tok, rem = 10000000;
+
+	(void)state;
+	pair_open(&p, K_SOCKET);
+	amp_linux_notifier_close(&p.b);
+	/* The host still holds the peer's end until it is closed too. */
+	close(p.a.peer_fds[0]);
+	p.a.npeer_fds = 0;
+	tok = prep(&p.a);
+	assert_int_equal(nwait(&p.a, tok, &rem), -EPIPE);
+	amp_linux_notifier_close(&p.a);
+}
+
 static void test_bad_args(void **state)
 {
 	struct amp_linux_fd_notifier_cfg c = { .wait_fd = -1, .kick_fd = -1 };
@@ -291,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_all_waiters_wake),
 		cmocka_unit_test(test_deadline_not_restarted),
 		cmocka_unit_test(test_forever_unchanged),
+		cmocka_unit_test(test_peer_gone),
 		cmocka_unit_test(test_bad_args),
 	};
 

@@ -79,23 +79,28 @@ static uint32_t fdn_prepare(void *priv)
 	return atomic_load(&n->seq);
 }
 
-/* Drain the descriptor; true if it held at least one kick. */
-static bool fdn_drain(struct amp_fd_notifier *n)
+/*
+ * Drain the descriptor: 1 if it held at least one kick, 0 if nothing,
+ * -EPIPE if the peer hung up (end of file).
+ */
+static int fdn_drain(struct amp_fd_notifier *n)
 {
 	char buf[64];
-	bool got = false;
+	int got = 0;
 	ssize_t r;
 
 	for (;;) {
 		r = read(n->wait_fd, buf, n->kick_bytes == 8 ? 8 : sizeof(buf));
 		if (r > 0) {
-			got = true;
+			got = 1;
 			if (n->kick_bytes == 8 || r < (ssize_t)sizeof(buf))
 				break;
 			continue;
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r == 0 && !got)
+			return -EPIPE;
 		break;
 	}
 	return got;
@@ -137,20 +142,24 @@ static int fdn_wait(void *priv, uint32_t token, uint32_t *remaining_us)
 		if (atomic_compare_exchange_strong(&n->reader, &zero, 1)) {
 			struct pollfd p = { .fd = n->wait_fd,
 					    .events = POLLIN };
-			int r = 0;
+			int r = 0, got = 0;
 
 			if (atomic_load(&n->seq) == token)
 				r = ppoll(&p, 1, tsp, NULL);
-			if (r > 0 && (p.revents & POLLIN) && fdn_drain(n))
+			if (r > 0 && (p.revents & POLLIN))
+				got = fdn_drain(n);
+			else if (r > 0)
+				got = -EPIPE; /* HUP/ERR without data */
+			if (got > 0)
 				atomic_fetch_add(&n->seq, 1);
 			atomic_store(&n->reader, 0);
 			atomic_fetch_add(&n->gen, 1);
 			if (atomic_load(&n->sleepers))
 				syscall(SYS_futex, &n->gen, FUTEX_WAKE_PRIVATE,
 					INT_MAX, NULL, NULL, 0);
-			if (r > 0 && !(p.revents & POLLIN)) {
-				/* Peer gone (HUP/ERR): do not spin on it. */
-				ret = -EPIPE;
+			if (got < 0) {
+				/* Peer gone: do not spin on it. */
+				ret = got;
 				break;
 			}
 		} else {
