@@ -6,6 +6,7 @@
  * and the OpenAMP-style and user-described layouts carry RPMsg.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -368,6 +369,76 @@ static void test_layout_rsc0_fd_notifiers(void **state)
 	}
 }
 
+/* A "mailbox driver" notifier: the peer's pipe is written to kick it. */
+static int pipe_kick(void *priv)
+{
+	/* Full pipe: the peer has kicks to read already. */
+	return write((int)(intptr_t)priv, "k", 1) == 1 || errno == EAGAIN ?
+		       0 :
+		       -errno;
+}
+
+/* The user's own notifier on both sides, through cfg.notifier. */
+static void test_custom_notifier(void **state)
+{
+	struct amp_linux_fd_notifier_cfg nc = { .kick_fd = -1,
+						.kick = pipe_kick };
+	struct amp_linux_notifier hn, rn;
+	struct amp_linux_ipc_cfg hcfg, rcfg;
+	struct amp_linux_layout lay;
+	struct amp_linux_ipc *h, *r;
+	struct amp_rpmsg_dev hd, rd;
+	struct echo he = { 0 }, re = { 0 };
+	struct amp_linux_ipc_stats st;
+	int h2r[2], r2h[2], i;
+
+	(void)state;
+	assert_int_equal(pipe2(h2r, O_NONBLOCK | O_CLOEXEC), 0);
+	assert_int_equal(pipe2(r2h, O_NONBLOCK | O_CLOEXEC), 0);
+	nc.wait_fd = r2h[0];
+	nc.kick_priv = (void *)(intptr_t)h2r[1];
+	assert_int_equal(amp_linux_notifier_fd(&nc, &hn), 0);
+	nc.wait_fd = h2r[0];
+	nc.kick_priv = (void *)(intptr_t)r2h[1];
+	assert_int_equal(amp_linux_notifier_fd(&nc, &rn), 0);
+	amp_linux_ipc_cfg_default(&hcfg);
+	/* No doorbell area at all: the notifier does not need one. */
+	assert_int_equal(amp_linux_layout_rsc0(&hcfg, &lay), 0);
+	lay.bell_off = AMP_LINUX_OFF_NONE;
+	hcfg.layout = &lay;
+	rcfg = hcfg;
+	hcfg.notifier = &hn;
+	rcfg.notifier = &rn;
+	assert_int_equal(amp_linux_ipc_host_create(&hcfg, &h), 0);
+	assert_null(hn.ops); /* taken over */
+	assert_int_equal(amp_linux_ipc_remote_attach(
+				 dup(amp_linux_ipc_memfd(h)), &rcfg, &r),
+			 0);
+	assert_int_equal(amp_linux_ipc_rpmsg_start(h, &hd, 0), 0);
+	assert_int_equal(amp_linux_ipc_rpmsg_start(r, &rd, 1000000), 0);
+	assert_int_equal(amp_rpmsg_create_ept(&re.ept, &rd, NULL, 1025, 1024,
+					      echo_cb, NULL, &re),
+			 0);
+	assert_int_equal(amp_rpmsg_create_ept(&he.ept, &hd, NULL, 1024, 1025,
+					      got_cb, NULL, &he),
+			 0);
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(amp_rpmsg_send(&he.ept, "mbox", 4), 4);
+		assert_true(amp_rpmsg_poll(&rd, 10000000) > 0);
+		while (he.n < i + 1)
+			assert_true(amp_rpmsg_poll(&hd, 10000000) > 0);
+		assert_memory_equal(he.data, "mbox", 4);
+	}
+	amp_linux_ipc_get_stats(h, &st);
+	assert_true(st.notifies > 0); /* the host kicked through it */
+	amp_rpmsg_deinit(&hd);
+	amp_rpmsg_deinit(&rd);
+	amp_linux_ipc_destroy(r);
+	amp_linux_ipc_destroy(h);
+	close(h2r[1]);
+	close(r2h[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_layout_rsc0),
 		cmocka_unit_test(test_layout_custom),
 		cmocka_unit_test(test_layout_rsc0_fd_notifiers),
+		cmocka_unit_test(test_custom_notifier),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
