@@ -29,6 +29,7 @@
 #include <ampshm/linux_notify.h>
 
 #define SPIN_MIN_NS 1000u
+#define SPIN_YIELD_NS 1000u
 
 static uint64_t now_ns(void)
 {
@@ -119,14 +120,26 @@ int amp_bell_wait(struct amp_bell_waiter *w, uint32_t token,
 		spin_end = deadline;
 
 	for (i = 0; spin; i++) {
+		uint64_t now;
+
 		cpu_relax();
 		if (rang(w, token)) {
 			w->st.spin_wakeups++;
 			charge(remaining_us, t0);
 			return 0;
 		}
-		if ((i & 31) == 31 && now_ns() >= spin_end)
+		if ((i & 31) != 31)
+			continue;
+		now = now_ns();
+		if (now >= spin_end)
 			break;
+		/*
+		 * Spinning long: the peer may be waiting for this very CPU
+		 * (more runnable tasks than cores). Let it run; with a core
+		 * to itself sched_yield() returns at once.
+		 */
+		if (now - t0 >= SPIN_YIELD_NS)
+			sched_yield();
 	}
 
 	slept_from = now_ns();
