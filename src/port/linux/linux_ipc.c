@@ -389,21 +389,25 @@ static size_t rsc_table_bytes(bool vendor)
 	return v + (vendor ? sizeof(struct amp_linux_rsc_shm) : 0);
 }
 
+/* Written from locals only: nothing is read back from the shared table. */
 static void write_rsc_table(struct amp_linux_ipc *ipc, bool vendor)
 {
 	const struct amp_linux_layout *l = &ipc->lay;
 	char *t = ipc->map + l->rsc_off;
 	struct amp_rsc_table *tbl = (struct amp_rsc_table *)t;
-	struct amp_rsc_vdev *v;
-	uint32_t voff;
+	uint32_t num = vendor ? 2 : 1;
+	uint32_t voff =
+		(uint32_t)round_up(sizeof(*tbl) + num * sizeof(uint32_t), 8);
+	uint32_t eoff =
+		(uint32_t)round_up(voff + sizeof(struct amp_rsc_vdev) +
+					   2 * sizeof(struct amp_rsc_vring),
+				   8);
+	struct amp_rsc_vdev *v = (struct amp_rsc_vdev *)(t + voff);
 	int i;
 
 	tbl->ver = 1;
-	tbl->num = vendor ? 2 : 1;
-	voff = (uint32_t)round_up(sizeof(*tbl) + tbl->num * sizeof(uint32_t),
-				  8);
+	tbl->num = num;
 	tbl->offset[0] = voff;
-	v = (struct amp_rsc_vdev *)(t + voff);
 	v->type = AMP_RSC_VDEV;
 	v->id = AMP_VIRTIO_ID_RPMSG;
 	v->notifyid = 2;
@@ -427,10 +431,8 @@ static void write_rsc_table(struct amp_linux_ipc *ipc, bool vendor)
 			.bell_off = l->bell_off,
 		};
 
-		tbl->offset[1] = (uint32_t)round_up(
-			voff + sizeof(*v) + 2 * sizeof(struct amp_rsc_vring),
-			8);
-		memcpy(t + tbl->offset[1], &e, sizeof(e));
+		tbl->offset[1] = eoff;
+		memcpy(t + eoff, &e, sizeof(e));
 	}
 }
 
