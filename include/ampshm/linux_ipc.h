@@ -211,9 +211,14 @@ void amp_linux_ipc_destroy(struct amp_linux_ipc *ipc);
 /**
  * @brief Host: send the memfd and the notifier's peer descriptors (with
  *        its kind) over a UNIX socket, for amp_linux_ipc_remote_recv().
+ *
+ * Once sent, the host closes its copies of the peer's descriptors (so a
+ * socket notifier sees the remote exit: waits return -EPIPE); with an
+ * eventfd or socket notifier it can therefore be sent only once.
  * @param ipc host instance
  * @param sock connected AF_UNIX socket
- * @return 0 or a negative errno
+ * @return 0, -EINVAL (remote, custom notifier, already sent) or a
+ *         negative errno
  */
 int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock);
 

@@ -343,6 +343,8 @@ static void test_layout_rsc0_fd_notifiers(void **state)
 		/* The memfd and the notifier's other end, as to a process. */
 		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 		assert_int_equal(amp_linux_ipc_send(h, sv[0]), 0);
+		/* The peer's ends went with it: only once. */
+		assert_int_equal(amp_linux_ipc_send(h, sv[0]), -EINVAL);
 		amp_linux_ipc_cfg_default(&cfg);
 		assert_int_equal(amp_linux_ipc_remote_recv(sv[1], &cfg, &r), 0);
 		close(sv[0]);

@@ -839,10 +839,11 @@ int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock)
 	ssize_t n;
 
 	if (ipc->role != AMP_RPMSG_HOST ||
-	    ipc->nt.kind == AMP_LINUX_NOTIFY_CUSTOM)
+	    ipc->nt.kind == AMP_LINUX_NOTIFY_CUSTOM ||
+	    (ipc->nt.kind != AMP_LINUX_NOTIFY_FUTEX && !ipc->nt.npeer_fds))
 		return amp_err(-EINVAL,
 			       "linux_ipc: only a host with a ready-made "
-			       "notifier can send it");
+			       "notifier can send it, once");
 	fds[0] = ipc->memfd;
 	for (unsigned int i = 0; i < ipc->nt.npeer_fds; i++)
 		fds[m.nfds++] = ipc->nt.peer_fds[i];
@@ -860,6 +861,10 @@ int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock)
 	if (n != (ssize_t)sizeof(m))
 		return amp_err(n < 0 ? -errno : -EIO,
 			       "linux_ipc: sending the memfd failed");
+	/* The peer has its ends now: without ours, its exit is seen. */
+	for (unsigned int i = 0; i < ipc->nt.npeer_fds; i++)
+		close(ipc->nt.peer_fds[i]);
+	ipc->nt.npeer_fds = 0;
 	return 0;
 }
 
