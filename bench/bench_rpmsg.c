@@ -4,7 +4,12 @@
  *  - round-trip latency of 16-byte messages (median, p99);
  *  - one-way streaming host -> remote of 496-byte payloads (512 B buffers),
  *    copying and zero copy;
- *  - the same with 4 KiB buffers (4080-byte payloads).
+ *  - the same with 4 KiB buffers (4080-byte payloads);
+ *  - with no spinning at all (spin_us = 0): the blocking round trip, over
+ *    the futex doorbells, an eventfd pair and a socket byte, next to a
+ *    plain AF_UNIX byte ping-pong between two processes measured in the
+ *    same run (and the ratio);
+ *  - CPU used by both processes over one idle second with the link up.
  * Prints one JSON document on stdout.
  *
  * Usage: bench_rpmsg [scale]   (scale 1 = default run, < 20 s)
@@ -18,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,10 +32,11 @@
 #define HOST_ADDR 1024u
 #define REMOTE_ADDR 1025u
 
-/* Spin budget of both sides (set before fork). */
+/* Spin budget and notifier of both sides (set before fork). */
 static uint32_t g_spin_us = 50;
+static enum amp_linux_notify_kind g_notify = AMP_LINUX_NOTIFY_FUTEX;
 
-enum { MSG_DATA = 0, MSG_ECHO = 1, MSG_DONE = 2, MSG_QUIT = 3 };
+enum { MSG_DATA = 0, MSG_ECHO = 1, MSG_DONE = 2, MSG_QUIT = 3, MSG_CPU = 4 };
 
 struct remote_state {
 	struct amp_rpmsg_endpoint ept;
@@ -43,6 +50,16 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* CPU time (user + system) of this process, in microseconds. */
+static uint64_t cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 static int remote_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
@@ -69,6 +86,11 @@ static int remote_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 	case MSG_ECHO:
 		amp_rpmsg_send(ept, data, len);
 		break;
+	case MSG_CPU:
+		reply[0] = cpu_us();
+		reply[1] = 0;
+		amp_rpmsg_send(ept, reply, sizeof(reply));
+		break;
 	case MSG_DONE:
 		reply[0] = rs->count;
 		reply[1] = rs->sum;
@@ -88,14 +110,12 @@ static void remote_main(int sock)
 	struct amp_rpmsg_dev rdev;
 	struct amp_linux_ipc_cfg cfg;
 	struct remote_state rs;
-	int fd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	memset(&rs, 0, sizeof(rs));
 	amp_linux_ipc_cfg_default(&cfg);
 	cfg.spin_us = g_spin_us;
-	if (amp_linux_ipc_recv_fd(sock, &fd) ||
-	    amp_linux_ipc_remote_attach(fd, &cfg, &ipc) ||
+	if (amp_linux_ipc_remote_recv(sock, &cfg, &ipc) ||
 	    amp_linux_ipc_rpmsg_start(ipc, &rdev, 5000000) ||
 	    amp_rpmsg_create_ept(&rs.ept, &rdev, NULL, REMOTE_ADDR, HOST_ADDR,
 				 remote_cb, NULL, &rs))
@@ -103,7 +123,7 @@ static void remote_main(int sock)
 	if (write(sock, "R", 1) != 1)
 		_exit(2);
 	while (!rs.quit) {
-		int n = amp_rpmsg_poll(&rdev, 1000000);
+		int n = amp_rpmsg_poll(&rdev, UINT32_MAX);
 
 		if (n < 0 && n != -ETIMEDOUT)
 			_exit(3);
@@ -150,6 +170,7 @@ static int link_open(struct link *l, uint32_t bufsize)
 	cfg.h2r_buf_size = bufsize;
 	cfg.r2h_buf_size = bufsize;
 	cfg.spin_us = g_spin_us;
+	cfg.notify = g_notify;
 	if (amp_linux_ipc_host_create(&cfg, &l->ipc))
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
@@ -167,8 +188,7 @@ static int link_open(struct link *l, uint32_t bufsize)
 	if (amp_linux_ipc_rpmsg_start(l->ipc, &l->rdev, 0) ||
 	    amp_rpmsg_create_ept(&l->hs.ept, &l->rdev, NULL, HOST_ADDR,
 				 REMOTE_ADDR, host_cb, NULL, &l->hs) ||
-	    amp_linux_ipc_send_fd(l->sock, amp_linux_ipc_memfd(l->ipc)) ||
-	    read(l->sock, &c, 1) != 1)
+	    amp_linux_ipc_send(l->ipc, l->sock) || read(l->sock, &c, 1) != 1)
 		return -1;
 	return 0;
 }
@@ -203,34 +223,163 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int bench_rtt(struct link *l, int iters, double *med, double *p99,
-		     double *mean)
+struct lat {
+	double med, p99, mean;
+};
+
+static void lat_stats(uint64_t *lat, int iters, struct lat *r)
+{
+	double total = 0;
+	int i;
+
+	qsort(lat, (size_t)iters, sizeof(*lat), cmp_u64);
+	for (i = 0; i < iters; i++)
+		total += (double)lat[i];
+	r->med = lat[iters / 2] / 1000.0;
+	r->p99 = lat[(size_t)iters * 99 / 100] / 1000.0;
+	r->mean = total / iters / 1000.0;
+}
+
+/* Ask the remote for its CPU time so far. */
+static int remote_cpu(struct link *l, uint64_t *us)
+{
+	uint8_t q = MSG_CPU;
+
+	if (amp_rpmsg_send(&l->hs.ept, &q, 1) < 0 ||
+	    wait_replies(l, l->hs.replies + 1))
+		return -1;
+	*us = l->hs.reply[0];
+	return 0;
+}
+
+/* Round trips; also the CPU time both processes used per round trip. */
+static int bench_rtt(struct link *l, int iters, struct lat *r, double *host_cpu,
+		     double *remote_cpu_per)
 {
 	uint64_t *lat = calloc((size_t)iters, sizeof(*lat));
 	uint8_t msg[16] = { MSG_ECHO };
-	double total = 0;
+	uint64_t h0 = 0, r0 = 0, r1;
 	int i;
 
 	if (!lat)
 		return -1;
 	for (i = -1000; i < iters; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0;
 
+		if (i == 0 && remote_cpu(l, &r0))
+			goto fail;
+		if (i == 0)
+			h0 = cpu_us();
+		t0 = now_ns();
 		if (amp_rpmsg_send(&l->hs.ept, msg, sizeof(msg)) < 0 ||
-		    wait_replies(l, l->hs.replies + 1)) {
-			free(lat);
-			return -1;
-		}
+		    wait_replies(l, l->hs.replies + 1))
+			goto fail;
 		if (i >= 0)
 			lat[i] = now_ns() - t0;
 	}
-	qsort(lat, (size_t)iters, sizeof(*lat), cmp_u64);
-	for (i = 0; i < iters; i++)
-		total += (double)lat[i];
-	*med = lat[iters / 2] / 1000.0;
-	*p99 = lat[(size_t)iters * 99 / 100] / 1000.0;
-	*mean = total / iters / 1000.0;
+	*host_cpu = (double)(cpu_us() - h0) / iters;
+	if (remote_cpu(l, &r1))
+		goto fail;
+	*remote_cpu_per = (double)(r1 - r0) / iters;
+	lat_stats(lat, iters, r);
 	free(lat);
+	return 0;
+fail:
+	free(lat);
+	return -1;
+}
+
+/* The yardstick: one byte back and forth over AF_UNIX, two processes. */
+static int bench_af_unix(int iters, struct lat *r, double *host_cpu,
+			 double *peer_cpu)
+{
+	uint64_t *lat = calloc((size_t)iters, sizeof(*lat));
+	uint64_t h0 = 0, p0 = 0, p1 = 0;
+	int sv[2], i, st;
+	char c = 'x';
+	pid_t pid;
+
+	if (!lat || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		goto fail;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		goto fail;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		uint64_t t;
+
+		close(sv[0]);
+		/* 'c': report CPU time so far; anything else: echo it. */
+		while (read(sv[1], &c, 1) == 1) {
+			if (c == 'c') {
+				t = cpu_us();
+				if (write(sv[1], &t, sizeof(t)) != sizeof(t))
+					break;
+			} else if (write(sv[1], &c, 1) != 1) {
+				break;
+			}
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	for (i = -1000; i < iters; i++) {
+		uint64_t t0;
+
+		if (i == 0) {
+			c = 'c';
+			if (write(sv[0], &c, 1) != 1 ||
+			    read(sv[0], &p0, sizeof(p0)) != sizeof(p0))
+				goto fail;
+			c = 'x';
+			h0 = cpu_us();
+		}
+		t0 = now_ns();
+		if (write(sv[0], &c, 1) != 1 || read(sv[0], &c, 1) != 1)
+			goto fail;
+		if (i >= 0)
+			lat[i] = now_ns() - t0;
+	}
+	*host_cpu = (double)(cpu_us() - h0) / iters;
+	c = 'c';
+	if (write(sv[0], &c, 1) != 1 ||
+	    read(sv[0], &p1, sizeof(p1)) != sizeof(p1))
+		goto fail;
+	*peer_cpu = (double)(p1 - p0) / iters;
+	close(sv[0]);
+	waitpid(pid, &st, 0);
+	lat_stats(lat, iters, r);
+	free(lat);
+	return 0;
+fail:
+	free(lat);
+	return -1;
+}
+
+/* CPU used by both sides over @secs idle seconds with the link up. */
+static int idle_cpu(struct link *l, double secs, double *host_pct,
+		    double *remote_pct)
+{
+	uint64_t r0, r1, h0, h1, t0, t1, end;
+
+	if (remote_cpu(l, &r0))
+		return -1;
+	h0 = cpu_us();
+	t0 = now_ns();
+	end = t0 + (uint64_t)(secs * 1e9);
+	/* Blocked in poll, as an idle application would be. */
+	for (uint64_t t = t0; t < end; t = now_ns()) {
+		int n = amp_rpmsg_poll(&l->rdev, (uint32_t)((end - t) / 1000));
+
+		if (n < 0 && n != -ETIMEDOUT)
+			return -1;
+	}
+	h1 = cpu_us();
+	t1 = now_ns();
+	if (remote_cpu(l, &r1))
+		return -1;
+	*host_pct = 100.0 * (double)(h1 - h0) * 1000.0 / (double)(t1 - t0);
+	*remote_pct = 100.0 * (double)(r1 - r0) * 1000.0 / (double)(t1 - t0);
 	return 0;
 }
 
@@ -301,22 +450,45 @@ static void print_stream(const char *name, const struct stream_res *r,
 	       r->mps, sep);
 }
 
+static void print_lat(const char *name, int iters, const struct lat *r,
+		      const char *sep)
+{
+	printf("  \"%s\": {\"iterations\": %d, \"median_us\": %.2f, "
+	       "\"p99_us\": %.2f, \"mean_us\": %.2f}%s\n",
+	       name, iters, r->med, r->p99, r->mean, sep);
+}
+
+static const char *const notify_name[] = { "futex", "eventfd", "socket" };
+
 int main(int argc, char **argv)
 {
 	double scale = argc > 1 ? atof(argv[1]) : 1.0;
 	struct stream_res s512, s512z, s4k, s512ns;
 	struct amp_linux_ipc_stats ds, dsn;
-	double med, p99, mean, nmed, np99, nmean;
+	struct lat spin, ns[3], ux;
+	double hcpu, rcpu, ns_hcpu[3], ns_rcpu[3], idle_h, idle_r, ux_h, ux_p;
 	struct link l;
-	int iters, niters;
+	int iters, niters, k;
 
 	if (scale <= 0)
 		scale = 1.0;
 	iters = (int)(200000 * scale);
 	niters = (int)(20000 * scale);
-	if (link_open(&l, 512) || bench_rtt(&l, iters, &med, &p99, &mean) ||
+	if (getenv("AMP_BENCH_NOSPIN_ONLY")) {
+		/* Profiling aid: only the blocking round trip, no JSON. */
+		g_spin_us = 0;
+		if (link_open(&l, 512) ||
+		    bench_rtt(&l, niters, &ns[0], &ns_hcpu[0], &ns_rcpu[0]))
+			return 1;
+		link_close(&l);
+		fprintf(stderr, "nospin median %.2f us, cpu %.2f/%.2f us\n",
+			ns[0].med, ns_hcpu[0], ns_rcpu[0]);
+		return 0;
+	}
+	if (link_open(&l, 512) || bench_rtt(&l, iters, &spin, &hcpu, &rcpu) ||
 	    bench_stream(&l, (uint64_t)(5000000 * scale), false, &s512) ||
-	    bench_stream(&l, (uint64_t)(5000000 * scale), true, &s512z)) {
+	    bench_stream(&l, (uint64_t)(5000000 * scale), true, &s512z) ||
+	    idle_cpu(&l, 1.0, &idle_h, &idle_r)) {
 		fprintf(stderr, "bench_rpmsg: 512 B run failed\n");
 		return 1;
 	}
@@ -328,26 +500,56 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	link_close(&l);
-	/* No spinning at all: every wait blocks in the futex. */
+	/* No spinning at all: every wait blocks in the kernel. */
 	g_spin_us = 0;
-	if (link_open(&l, 512) || bench_rtt(&l, niters, &nmed, &np99, &nmean) ||
+	if (link_open(&l, 512) ||
+	    bench_rtt(&l, niters, &ns[0], &ns_hcpu[0], &ns_rcpu[0]) ||
 	    bench_stream(&l, (uint64_t)(1000000 * scale), false, &s512ns)) {
 		fprintf(stderr, "bench_rpmsg: no-spin run failed\n");
 		return 1;
 	}
 	amp_linux_ipc_get_stats(l.ipc, &dsn);
 	link_close(&l);
+	if (bench_af_unix(niters, &ux, &ux_h, &ux_p)) {
+		fprintf(stderr, "bench_rpmsg: AF_UNIX ping-pong failed\n");
+		return 1;
+	}
+	for (k = 1; k < 3; k++) {
+		g_notify = (enum amp_linux_notify_kind)k;
+		if (link_open(&l, 512) ||
+		    bench_rtt(&l, niters, &ns[k], &ns_hcpu[k], &ns_rcpu[k])) {
+			fprintf(stderr, "bench_rpmsg: %s run failed\n",
+				notify_name[k]);
+			return 1;
+		}
+		link_close(&l);
+	}
 
 	printf("{\n  \"bench\": \"rpmsg\",\n"
 	       "  \"transport\": \"two processes, sealed memfd, futex doorbell "
 	       "with adaptive spin\",\n"
 	       "  \"ring_size\": 256,\n");
-	printf("  \"rtt_16B\": {\"iterations\": %d, \"median_us\": %.2f, "
-	       "\"p99_us\": %.2f, \"mean_us\": %.2f},\n",
-	       iters, med, p99, mean);
-	printf("  \"rtt_16B_nospin\": {\"iterations\": %d, \"median_us\": "
-	       "%.2f, \"p99_us\": %.2f, \"mean_us\": %.2f},\n",
-	       niters, nmed, np99, nmean);
+	print_lat("rtt_16B", iters, &spin, ",");
+	print_lat("rtt_16B_nospin", niters, &ns[0], ",");
+	print_lat("af_unix_pingpong", niters, &ux, ",");
+	printf("  \"nospin_vs_af_unix\": {\"median_ratio\": %.2f, "
+	       "\"mean_ratio\": %.2f},\n",
+	       ns[0].med / ux.med, ns[0].mean / ux.mean);
+	for (k = 1; k < 3; k++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "rtt_16B_nospin_%s",
+			 notify_name[k]);
+		print_lat(name, niters, &ns[k], ",");
+	}
+	printf("  \"cpu_us_per_rtt\": {\"spin\": [%.2f, %.2f]", hcpu, rcpu);
+	for (k = 0; k < 3; k++)
+		printf(", \"nospin_%s\": [%.2f, %.2f]", notify_name[k],
+		       ns_hcpu[k], ns_rcpu[k]);
+	printf(", \"af_unix\": [%.2f, %.2f], \"order\": \"[host, remote]\"},\n",
+	       ux_h, ux_p);
+	printf("  \"idle_1s_cpu_pct\": {\"host\": %.2f, \"remote\": %.2f},\n",
+	       idle_h, idle_r);
 	printf("  \"stream\": {\n");
 	print_stream("buf512_copy", &s512, ",");
 	print_stream("buf512_zero_copy", &s512z, ",");

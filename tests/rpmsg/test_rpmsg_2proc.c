@@ -6,6 +6,7 @@
  */
 #include "rp_pair.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -15,6 +16,14 @@
 #include "testutil.h"
 
 enum mode { M_ECHO, M_STREAM };
+
+/*
+ * Ring size, host spin budget and notifier of the next link_open(). The
+ * futex doorbells go over the original API (send_fd/remote_attach), the
+ * others with amp_linux_ipc_send()/remote_recv().
+ */
+static uint32_t g_num = 256, g_spin_us = 50;
+static enum amp_linux_notify_kind g_notify = AMP_LINUX_NOTIFY_FUTEX;
 
 struct remote {
 	struct amp_rpmsg_endpoint ept;
@@ -50,10 +59,15 @@ static void remote_main(int sock, enum mode mode, uint32_t bufsize)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	memset(&r, 0, sizeof(r));
-	if (amp_linux_ipc_recv_fd(sock, &fd))
-		_exit(10);
-	if (amp_linux_ipc_remote_attach(fd, NULL, &ipc))
-		_exit(11);
+	if (g_notify != AMP_LINUX_NOTIFY_FUTEX) {
+		if (amp_linux_ipc_remote_recv(sock, NULL, &ipc))
+			_exit(11);
+	} else {
+		if (amp_linux_ipc_recv_fd(sock, &fd))
+			_exit(10);
+		if (amp_linux_ipc_remote_attach(fd, NULL, &ipc))
+			_exit(11);
+	}
 	if (amp_linux_ipc_rpmsg_start(ipc, &rdev, 10000000))
 		_exit(12);
 	if (amp_rpmsg_create_ept(&r.ept, &rdev,
@@ -158,6 +172,9 @@ static void link_open(struct link *l, enum mode mode, uint32_t bufsize)
 	amp_linux_ipc_cfg_default(&cfg);
 	cfg.h2r_buf_size = bufsize;
 	cfg.r2h_buf_size = bufsize;
+	cfg.num = g_num;
+	cfg.spin_us = g_spin_us;
+	cfg.notify = g_notify;
 	assert_int_equal(amp_linux_ipc_host_create(&cfg, &l->ipc), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
 			 0);
@@ -170,8 +187,12 @@ static void link_open(struct link *l, enum mode mode, uint32_t bufsize)
 	}
 	close(sv[1]);
 	/* Send the memfd first: the remote waits for DRIVER_OK itself. */
-	assert_int_equal(
-		amp_linux_ipc_send_fd(sv[0], amp_linux_ipc_memfd(l->ipc)), 0);
+	if (g_notify != AMP_LINUX_NOTIFY_FUTEX)
+		assert_int_equal(amp_linux_ipc_send(l->ipc, sv[0]), 0);
+	else
+		assert_int_equal(amp_linux_ipc_send_fd(
+					 sv[0], amp_linux_ipc_memfd(l->ipc)),
+				 0);
 	close(sv[0]);
 	assert_int_equal(amp_linux_ipc_rpmsg_start(l->ipc, &l->rdev, 0), 0);
 	amp_rpmsg_set_ns_bind_cb(&l->rdev, bind_cb, &l->h);
@@ -252,12 +273,124 @@ static void test_remote_stream_held(void **state)
 	link_close(&l);
 }
 
+/*
+ * Defect 6 (lost/stolen wake-ups): a poll thread and a sending thread on
+ * the host wait at the same time. Each must see every notification it
+ * waits for: the sender must never sit out its TX timeout while the
+ * remote has returned buffers, and every echo must arrive, in order.
+ */
+struct mt {
+	struct link *l;
+	uint32_t n; /* messages sent by the main thread */
+	uint32_t got;
+	uint32_t bad;
+	int err;
+};
+
+#define MT_STOP 0xFFFFFFFFu
+
+static int mt_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
+		 uint32_t src, void *priv)
+{
+	struct mt *m = priv;
+	uint32_t seq;
+
+	(void)ept;
+	(void)src;
+	memcpy(&seq, data, 4);
+	if (seq == MT_STOP) {
+		__atomic_store_n(&m->n, MT_STOP, __ATOMIC_RELEASE);
+		return 0;
+	}
+	if (len != 64 || seq != m->got || tu_check((char *)data + 4, 60, seq))
+		m->bad++;
+	__atomic_store_n(&m->got, m->got + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void *mt_poll(void *arg)
+{
+	struct mt *m = arg;
+
+	while (__atomic_load_n(&m->n, __ATOMIC_ACQUIRE) != MT_STOP) {
+		int n = amp_rpmsg_poll(&m->l->rdev, UINT32_MAX);
+
+		if (n < 0) {
+			m->err = n;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void poll_thread_and_sender(enum amp_linux_notify_kind kind)
+{
+	struct amp_linux_ipc_stats st;
+	struct mt m = { 0 };
+	uint8_t msg[64];
+	pthread_t th;
+	struct link l;
+	uint32_t i, count = kind == AMP_LINUX_NOTIFY_FUTEX ? 100000 : 30000;
+
+	/* A small ring: the sender waits for buffers often; no spinning:
+	 * both threads sleep, so each depends on its own wake-up. */
+	g_num = 8;
+	g_spin_us = 0;
+	g_notify = kind;
+	link_open(&l, M_ECHO, 512);
+	g_num = 256;
+	g_spin_us = 50;
+	g_notify = AMP_LINUX_NOTIFY_FUTEX;
+	m.l = &l;
+	/* The echoes now go to mt_cb, run by the poll thread. */
+	l.h.ept.cb = mt_cb;
+	l.h.ept.priv = &m;
+	/* A stolen wake-up would make a send sit out this whole timeout. */
+	amp_rpmsg_set_tx_timeout(&l.rdev, 5000000);
+	assert_int_equal(pthread_create(&th, NULL, mt_poll, &m), 0);
+	for (i = 0; i < count; i++) {
+		memcpy(msg, &i, 4);
+		tu_fill(msg + 4, 60, i);
+		assert_int_equal(amp_rpmsg_send(&l.h.ept, msg, sizeof(msg)),
+				 (int)sizeof(msg));
+		amp_linux_ipc_get_stats(l.ipc, &st);
+		assert_int_equal(st.timeouts, 0); /* no send waited in vain */
+	}
+	i = MT_STOP;
+	memcpy(msg, &i, 4);
+	assert_int_equal(amp_rpmsg_send(&l.h.ept, msg, sizeof(msg)),
+			 (int)sizeof(msg));
+	pthread_join(th, NULL);
+	assert_int_equal(m.err, 0);
+	assert_int_equal(m.got, count);
+	assert_int_equal(m.bad, 0);
+	amp_linux_ipc_get_stats(l.ipc, &st);
+	assert_int_equal(st.timeouts, 0);
+	link_close(&l);
+}
+
+static void test_poll_thread_and_sender(void **state)
+{
+	(void)state;
+	poll_thread_and_sender(AMP_LINUX_NOTIFY_FUTEX);
+}
+
+/* The same over the descriptor notifiers (one reader, several waiters). */
+static void test_poll_thread_and_sender_fd(void **state)
+{
+	(void)state;
+	poll_thread_and_sender(AMP_LINUX_NOTIFY_EVENTFD);
+	poll_thread_and_sender(AMP_LINUX_NOTIFY_SOCKET);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_echo_512),
 		cmocka_unit_test(test_echo_4k),
 		cmocka_unit_test(test_remote_stream_held),
+		cmocka_unit_test(test_poll_thread_and_sender),
+		cmocka_unit_test(test_poll_thread_and_sender_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

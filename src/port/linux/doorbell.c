@@ -23,9 +23,13 @@
 #include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include <ampshm/linux_notify.h>
+
 #define SPIN_MIN_NS 1000u
+#define SPIN_YIELD_NS 1000u
 
 static uint64_t now_ns(void)
 {
@@ -63,6 +67,11 @@ void amp_bell_ring(struct amp_bell *bell, struct amp_linux_ipc_stats *st)
 {
 	st->notifies++;
 	atomic_fetch_add_explicit(&bell->seq, 1, memory_order_seq_cst);
+	/*
+	 * Wake every sleeper: several threads of one side may wait (a poll
+	 * thread, senders), each on its own token. With one sleeper INT_MAX
+	 * costs the same as 1.
+	 */
 	if (atomic_load_explicit(&bell->sleepers, memory_order_seq_cst)) {
 		st->futex_wakes++;
 		syscall(SYS_futex, &bell->seq, FUTEX_WAKE, INT_MAX, NULL, NULL,
@@ -82,10 +91,10 @@ static void charge(uint32_t *remaining_us, uint64_t t0)
 
 	if (*remaining_us == UINT32_MAX)
 		return;
-	spent = (now_ns() - t0) / 1000u;
-	*remaining_us = spent >= *remaining_us ?
-				0 :
-				*remaining_us - (uint32_t)spent;
+	/* Round up: a caller woken again and again still reaches 0. */
+	spent = (now_ns() - t0 + 999u) / 1000u;
+	*remaining_us =
+		spent >= *remaining_us ? 0 : *remaining_us - (uint32_t)spent;
 }
 
 int amp_bell_wait(struct amp_bell_waiter *w, uint32_t token,
@@ -111,14 +120,26 @@ int amp_bell_wait(struct amp_bell_waiter *w, uint32_t token,
 		spin_end = deadline;
 
 	for (i = 0; spin; i++) {
+		uint64_t now;
+
 		cpu_relax();
 		if (rang(w, token)) {
 			w->st.spin_wakeups++;
 			charge(remaining_us, t0);
 			return 0;
 		}
-		if ((i & 31) == 31 && now_ns() >= spin_end)
+		if ((i & 31) != 31)
+			continue;
+		now = now_ns();
+		if (now >= spin_end)
 			break;
+		/*
+		 * Spinning long: the peer may be waiting for this very CPU
+		 * (more runnable tasks than cores). Let it run; with a core
+		 * to itself sched_yield() returns at once.
+		 */
+		if (now - t0 >= SPIN_YIELD_NS)
+			sched_yield();
 	}
 
 	slept_from = now_ns();
@@ -166,4 +187,78 @@ int amp_bell_wait(struct amp_bell_waiter *w, uint32_t token,
 	atomic_store_explicit(&w->spin_ns, spin, memory_order_relaxed);
 	w->st.spin_ns = spin;
 	return ret;
+}
+
+/* ---- as a notifier ------------------------------------------------------ */
+
+struct amp_futex_notifier {
+	struct amp_bell_waiter w;
+	struct amp_bell *peer;
+};
+
+static int fx_notify(void *priv)
+{
+	struct amp_futex_notifier *f = priv;
+
+	amp_bell_ring(f->peer, &f->w.st);
+	return 0;
+}
+
+static uint32_t fx_prepare(void *priv)
+{
+	struct amp_futex_notifier *f = priv;
+
+	return amp_bell_prepare(&f->w);
+}
+
+static int fx_wait(void *priv, uint32_t token, uint32_t *remaining_us)
+{
+	struct amp_futex_notifier *f = priv;
+
+	return amp_bell_wait(&f->w, token, remaining_us);
+}
+
+static void fx_stats(void *priv, struct amp_linux_ipc_stats *st)
+{
+	struct amp_futex_notifier *f = priv;
+
+	*st = f->w.st;
+	st->spin_ns = atomic_load(&f->w.spin_ns);
+}
+
+static void fx_close(void *priv)
+{
+	free(priv);
+}
+
+static const struct amp_linux_notifier_ops fx_ops = {
+	.notify = fx_notify,
+	.prepare = fx_prepare,
+	.wait = fx_wait,
+	.get_stats = fx_stats,
+	.close = fx_close,
+};
+
+int amp_linux_notifier_futex(void *own_bell, void *peer_bell, uint32_t spin_us,
+			     struct amp_linux_notifier *out)
+{
+	struct amp_futex_notifier *f;
+
+	_Static_assert(sizeof(struct amp_bell) == AMP_LINUX_BELL_SIZE,
+		       "bell size");
+	if (!own_bell || !peer_bell || !out ||
+	    (((uintptr_t)own_bell | (uintptr_t)peer_bell) &
+	     (AMP_LINUX_BELL_SIZE - 1)))
+		return -EINVAL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	amp_bell_waiter_init(&f->w, own_bell, spin_us);
+	f->peer = peer_bell;
+	*out = (struct amp_linux_notifier){
+		.ops = &fx_ops,
+		.priv = f,
+		.kind = AMP_LINUX_NOTIFY_FUTEX,
+	};
+	return 0;
 }

@@ -8,11 +8,11 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include <ampshm/linux_ipc.h>
+#include <ampshm/linux_notify.h>
 
 /* One side's bell, in shared memory, alone in its cache line. */
 struct amp_bell {
-	_Atomic uint32_t seq;      /* bumped by every notify */
+	_Atomic uint32_t seq; /* bumped by every notify */
 	_Atomic uint32_t sleepers; /* waiters blocked in FUTEX_WAIT */
 	uint32_t pad[14];
 };
@@ -24,8 +24,8 @@ struct amp_bell {
  */
 struct amp_bell_waiter {
 	struct amp_bell *bell;
-	_Atomic uint32_t spin_ns;  /* current spin budget */
-	uint32_t spin_max_ns;      /* upper bound (cfg.spin_us) */
+	_Atomic uint32_t spin_ns; /* current spin budget */
+	uint32_t spin_max_ns; /* upper bound (cfg.spin_us) */
 	struct amp_linux_ipc_stats st;
 };
 
