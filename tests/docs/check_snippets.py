@@ -23,6 +23,10 @@ def split(code):
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line.startswith('#'):  # preprocessor: file scope
+            top.append(line)
+            i += 1
+            continue
         # A function definition: a header line at column 0 (possibly
         # continued) followed by '{' at column 0, up to '}' at column 0.
         if FUNC.match(line) and not line.startswith(' '):

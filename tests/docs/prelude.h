@@ -3,6 +3,8 @@
  * What the documentation's code snippets may assume: every public header,
  * the usual C headers, and placeholders for "your code".
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include <ampshm/ampshm.h>
 #include <ampshm/linux_devmap.h>
 #include <ampshm/linux_ipc.h>
+#include <ampshm/linux_notify.h>
 #include <ampshm/remoteproc_image.h>
 #include <ampshm/rpmsg.h>
 
