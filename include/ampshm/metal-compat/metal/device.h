@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
- * @file device.h
+ * @file metal/device.h
  * @brief A libmetal device, as the shared-memory proposal's attach takes
  *        it, standing for an ampshm device (ampshm compatibility layer).
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
- * @file io.h
+ * @file metal/io.h
  * @brief The part of libmetal's I/O regions that the shared-memory
  *        proposal's scatter lists use (ampshm compatibility layer).
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
- * @file scatterlist.h
+ * @file metal/scatterlist.h
  * @brief The shared-memory proposal's scatter list: an array of I/O
  *        regions (ampshm compatibility layer).
  *

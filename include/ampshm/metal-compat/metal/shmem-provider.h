@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
- * @file shmem-provider.h
+ * @file metal/shmem-provider.h
  * @brief The shared-memory proposal's providers, registered as ampshm
  *        providers (ampshm compatibility layer).
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
- * @file shmem.h
+ * @file metal/shmem.h
  * @brief The 2019 libmetal shared-memory proposal's calls, implemented by
  *        ampshm (compatibility layer).
  *
