@@ -72,6 +72,12 @@ static struct cm_shm *cm_list;
 static struct cm_prov *cm_provs;
 /* Device of the metal_shm_* hand-over running on this thread, if any. */
 static _Thread_local struct metal_device *cm_cur_dev;
+/*
+ * Why the provider adapter refused an allocation on this thread: ampshm
+ * replaces the adapter's message with its own, metal_shmem_open() adds it
+ * back.
+ */
+static _Thread_local char cm_alloc_why[192];
 
 static struct cm_shm *cm_of(struct metal_generic_shmem *s)
 {
@@ -284,6 +290,8 @@ static int cm_prov_alloc(void *priv, const char *name, uint64_t size,
 	}
 	ret = cm_pieces(c, npieces);
 	if (ret) {
+		snprintf(cm_alloc_why, sizeof(cm_alloc_why), "%s",
+			 amp_last_error());
 		p->free(p, &c->pub);
 		free(c->pieces);
 		free(c);
@@ -442,9 +450,16 @@ int amp_metal_shmem_open(const char *name, size_t size, unsigned int flags,
 			       "metal_shmem_open: name '%s' "
 			       "is longer than 63 bytes",
 			       name);
+	cm_alloc_why[0] = '\0';
 	ret = amp_shm_open(
 		name, size,
 		(flags & METAL_SHM_NOTCACHED) ? AMP_SHM_F_UNCACHED : 0, &shm);
+	if (ret && cm_alloc_why[0]) {
+		char what[256];
+
+		snprintf(what, sizeof(what), "%s", amp_last_error());
+		return amp_err(ret, "%s: %s", what, cm_alloc_why);
+	}
 	if (ret)
 		return ret;
 	aname = amp_shm_name(shm);

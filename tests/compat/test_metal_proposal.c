@@ -474,6 +474,40 @@ static METAL_SHM_PROVIDER_DECLARE(memfd_provider, "memfd", &mp, memfd_alloc,
 	assert_null(metal_shmem_get_provider("memfd"));
 }
 
+/* A provider that maps in its mmap op gives ampshm nothing: refused. */
+static int lazy_alloc(struct metal_shm_provider *provider,
+		      struct metal_generic_shmem *shm, size_t size)
+{
+	(void)provider;
+	shm->size = size;
+	return 0;
+}
+
+static void lazy_free(struct metal_shm_provider *provider,
+		      struct metal_generic_shmem *shm)
+{
+	(void)provider;
+	(void)shm;
+}
+
+static void provider_without_memory(void **state)
+{
+	static METAL_SHM_PROVIDER_DECLARE(
+		lazy, "lazy", NULL, lazy_alloc,
+		lazy_free) struct metal_generic_shmem *shm;
+	struct metal_device *none;
+
+	(void)state;
+	assert_int_equal(metal_shm_provider_register(&lazy), 0);
+	assert_int_equal(metal_shmem_open("/lazy/x", MIB, 0, &shm), -EINVAL);
+	assert_non_null(strstr(amp_last_error(), "shm->id"));
+	metal_shm_provider_unregister(&lazy);
+	assert_null(metal_shmem_get_provider("lazy"));
+
+	assert_int_equal(metal_device_open("platform", "nosuch", &none),
+			 -ENODEV);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +517,7 @@ int main(void)
 		cmocka_unit_test(sync_for_cpu_direction),
 		cmocka_unit_test(detach_results),
 		cmocka_unit_test(provider_registered),
+		cmocka_unit_test(provider_without_memory),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
