@@ -26,3 +26,10 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/ampshm.pc.in
 	${PROJECT_BINARY_DIR}/ampshm.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/ampshm.pc
 	DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+# pkg-config for code written against the libmetal shared-memory proposal:
+# its headers (<metal/shmem.h>...) come from include/ampshm/metal-compat,
+# installed with the other headers above.
+configure_file(${PROJECT_SOURCE_DIR}/cmake/ampshm-metal.pc.in
+	${PROJECT_BINARY_DIR}/ampshm-metal.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/ampshm-metal.pc
+	DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
