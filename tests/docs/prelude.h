@@ -18,6 +18,7 @@
 #include <ampshm/linux_devmap.h>
 #include <ampshm/linux_ipc.h>
 #include <ampshm/linux_notify.h>
+#include <ampshm/metal_shm.h> /* docs/libmetal-compat.md */
 #include <ampshm/remoteproc_image.h>
 #include <ampshm/rpmsg.h>
 
