@@ -162,7 +162,6 @@ int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev,
 	dev->nattach--;
 	unmap_for_device(a);
 	amp_rangeset_fini(&a->owned);
-	free(a->compat_sg);
 	free(a->da_off);
 	free(a);
 	amp_shm_put_locked(shm);

@@ -71,7 +71,6 @@ struct amp_attach {
 	bool bounced;
 	struct amp_bounce_buf bounce;
 	struct amp_rangeset owned; /* ranges the device owns, with dir */
-	void *compat_sg; /* libmetal-compat scatter list, lazily */
 	void *own_state; /* for the device's ownership listener */
 };
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ampshm/error.h>
+
 #include "core/error.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
@@ -65,12 +67,17 @@ static int ext_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 	void *cookie = NULL;
 	int ret;
 
+	amp_err(0, "%s", ""); /* what the provider says, if anything */
 	ret = ep->ops.alloc(ep->priv, subname, size, flags, &pc, &n, &cookie);
-	if (ret)
+	if (ret) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s", amp_last_error());
 		return amp_err(ret < 0 ? ret : -EIO,
 			       "%s: the provider could not allocate '%s' "
-			       "(%d)",
-			       ep->name, subname, ret);
+			       "(%d)%s%s",
+			       ep->name, subname, ret, why[0] ? ": " : "", why);
+	}
 	if (!n || !pc) {
 		ret = amp_err(-EINVAL, "%s: the provider returned no memory",
 			      ep->name);
