@@ -463,6 +463,8 @@ const struct amp_cli_cmd amp_cli_bench = {
 		"  --list       where each benchmark program was found\n\n"
 		"Programs are looked for in $AMPSHM_BENCH_DIR, then ../bench\n"
 		"and ../libexec/ampshm next to this executable, then the build\n"
-		"tree this tool was built in.\n",
+		"tree this tool was built in.\n\n"
+		"Exit status: 0, 1 if a benchmark, the JSON file or gnuplot "
+		"failed,\n2 for a bad command line or an unknown NAME.",
 	.run = bench_run,
 };
