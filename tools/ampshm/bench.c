@@ -114,8 +114,9 @@ static double now_s(void)
 }
 
 /*
- * Runs @argv with stdout into @out_fd and stderr (the summary) on our
- * stdout. Returns the exit status, or -1 if it could not run or died.
+ * Runs @argv; with @out_fd >= 0, its stdout goes there and its stderr (a
+ * benchmark's summary) on our stdout. Returns the exit status, or -1 if it
+ * could not run or died.
  */
 static int run(char *const argv[], int out_fd)
 {
@@ -127,9 +128,8 @@ static int run(char *const argv[], int out_fd)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		if (dup2(STDOUT_FILENO, STDERR_FILENO) < 0)
-			_exit(127);
-		if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
+		if (out_fd >= 0 && (dup2(STDOUT_FILENO, STDERR_FILENO) < 0 ||
+				    dup2(out_fd, STDOUT_FILENO) < 0))
 			_exit(127);
 		execvp(argv[0], argv);
 		fprintf(stderr, "ampshm bench: %s: %s\n", argv[0],
@@ -238,6 +238,20 @@ static int write_script(const char *gp, const char *dir, const struct plot *p)
 		"set grid\n%s",
 		p->table, p->table, dir, p->table, dir, p->table, p->script);
 	return fclose(f) ? -errno : 0;
+}
+
+/* Removes the tables, scripts and plots of an earlier run from @dir. */
+static void clean(const char *dir)
+{
+	static const char *const ext[] = { "dat", "gp", "png" };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < NPLOTS; i++)
+		for (size_t k = 0; k < 3; k++) {
+			snprintf(path, sizeof(path), "%s/%s.%s", dir,
+				 plots[i].table, ext[k]);
+			unlink(path);
+		}
 }
 
 /* Writes and runs the scripts for the tables in @dir; 0 or -1. */
@@ -404,7 +418,10 @@ static int bench_run(int argc, char **argv)
 		return AMP_CLI_OK;
 	}
 	for (int i = 0; i < n; i++) {
-		if (find_bench(names[i], path, sizeof(path))) {
+		if (!names[i][0] ||
+		    strspn(names[i], "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+			    strlen(names[i]) ||
+		    find_bench(names[i], path, sizeof(path))) {
 			fprintf(stderr,
 				"ampshm bench: no program bench_%s (see "
 				"`ampshm bench --list`)\n",
@@ -412,10 +429,15 @@ static int bench_run(int argc, char **argv)
 			return AMP_CLI_USAGE;
 		}
 	}
-	if (o.plot_dir && mkdirs(o.plot_dir)) {
-		fprintf(stderr, "ampshm bench: %s: %s\n", o.plot_dir,
-			strerror(errno));
-		return AMP_CLI_FAIL;
+	if (o.plot_dir) {
+		int err = mkdirs(o.plot_dir);
+
+		if (err) {
+			fprintf(stderr, "ampshm bench: %s: %s\n", o.plot_dir,
+				strerror(-err));
+			return AMP_CLI_FAIL;
+		}
+		clean(o.plot_dir);
 	}
 	json = fopen(o.json, "w");
 	if (!json) {
