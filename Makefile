@@ -52,12 +52,11 @@ test-fuzz: bootstrap
 	$(CMAKE) --build $(BUILD)-fuzz -j $(JOBS)
 	cd $(BUILD)-fuzz && $(CTEST) --output-on-failure -L fuzz
 
-## Benchmarks (JSON on stdout, also written to $(BUILD)/bench-*.json).
+## Benchmarks: a summary of each, all the JSON in $(BUILD)/bench.json.
+## More through BENCH_ARGS, e.g. BENCH_ARGS="--quick --plot build/plots".
+BENCH_ARGS ?=
 bench: build
-	@for b in $$(cat $(BUILD)/bench/benches.txt); do \
-		echo "== $$b" >&2; \
-		./$(BUILD)/bench/$$b | tee $(BUILD)/bench-$$b.json; \
-	done
+	./$(BUILD)/tools/ampshm bench --json $(BUILD)/bench.json $(BENCH_ARGS)
 
 ## Install under $(PREFIX) (and $(DESTDIR), if set): libraries, headers,
 ## tools, pkg-config file and CMake package.

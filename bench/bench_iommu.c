@@ -7,6 +7,9 @@
  *    unmap, as in real use);
  *  - ralloc alloc/free cost for IOVA-like use: a 48-bit space, top-down,
  *    thousands of live ranges of 4 KiB..256 KiB.
+ *
+ * Options (bench_opt.h): --quick (fewer repetitions), --summary,
+ * --plot-data DIR (iommu_map.dat: cost vs page size).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include <time.h>
 
 #include "addrspace/iommu.h"
+#include "bench_opt.h"
 #include "mm/ralloc.h"
 
 #define SZ_4K 0x1000ull
@@ -83,7 +87,7 @@ static void bench_map(struct map_result *res, unsigned pgsizes)
 static void print_op(const char *name, double total_ns, uint64_t pages,
 		     const char *sep)
 {
-	printf("      \"%s\": {\"total_us\": %.3f, \"ns_per_page\": %.2f, "
+	printf("      \"%s\": {\"total_us\": %.3f, \"per_page_ns\": %.2f, "
 	       "\"pages_per_s\": %.0f}%s\n",
 	       name, total_ns / 1e3, total_ns / (double)pages,
 	       (double)pages * 1e9 / total_ns, sep);
@@ -184,7 +188,44 @@ static void bench_ralloc(struct ralloc_result *res)
 	free(order);
 }
 
-int main(void)
+static const char *const pg_desc[] = { "4 KiB pages", "2 MiB blocks",
+				       "1 GiB block" };
+
+static void summary(const struct map_result *m, size_t n,
+		    const struct ralloc_result *ra)
+{
+	bench_sum("  1 GiB through the IOMMU\n    %-26s %12s %12s %12s\n",
+		  "mapped with", "map", "unmap", "map per page");
+	for (size_t i = 0; i < n; i++) {
+		char what[40];
+
+		snprintf(what, sizeof(what), "%s (%llu)", pg_desc[i],
+			 (unsigned long long)m[i].pages);
+		bench_sum("    %-26s %9.2f us %9.2f us %9.2f ns\n", what,
+			  m[i].map_ns / 1e3, m[i].unmap_ns / 1e3,
+			  m[i].map_ns / (double)m[i].pages);
+	}
+	bench_sum("  IOVA allocator (48-bit, %u live ranges): alloc %.1f ns, "
+		  "free %.1f ns, free+alloc %.1f ns\n",
+		  ra->live, ra->alloc_ns, ra->free_ns, ra->churn_ns);
+}
+
+static void plot_data(const struct map_result *m, size_t n)
+{
+	FILE *f = bench_dat("iommu_map", "page_size_bytes map_per_page_ns "
+					 "unmap_per_page_ns map_total_us "
+					 "unmap_total_us");
+
+	for (size_t i = 0; f && i < n; i++)
+		fprintf(f, "%llu %.3f %.3f %.3f %.3f\n",
+			(unsigned long long)m[i].pgsize,
+			m[i].map_ns / (double)m[i].pages,
+			m[i].unmap_ns / (double)m[i].pages, m[i].map_ns / 1e3,
+			m[i].unmap_ns / 1e3);
+	bench_dat_close(f);
+}
+
+int main(int argc, char **argv)
 {
 	struct map_result m[] = {
 		{ .name = "4K", .pgsize = SZ_4K, .reps = 10 },
@@ -199,29 +240,42 @@ int main(void)
 	struct ralloc_result ra = { .live = 4096,
 				    .churn_ops = 100000,
 				    .reps = 5 };
+	const size_t n = sizeof(m) / sizeof(m[0]);
 	size_t i;
 
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+	bench_parse(argc, argv, false);
+	if (bopt.quick) {
+		for (i = 0; i < n; i++)
+			m[i].reps = m[i].reps / 10 > 2 ? m[i].reps / 10 : 2;
+		ra.churn_ops = 10000;
+		ra.reps = 2;
+	}
+	for (i = 0; i < n; i++)
 		bench_map(&m[i], pg[i]);
 	bench_ralloc(&ra);
 
-	printf("{\n  \"bench\": \"iommu\",\n  \"iommu_map_1g\": [\n");
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-		printf("    {\"page_size\": \"%s\", \"bytes\": %llu, "
-		       "\"pages\": %llu, \"best_of\": %d,\n",
-		       m[i].name, (unsigned long long)SZ_1G,
+	printf("{\n  \"bench\": \"iommu\",\n  \"quick\": %s,\n"
+	       "  \"iommu_map_1g\": [\n",
+	       bopt.quick ? "true" : "false");
+	for (i = 0; i < n; i++) {
+		printf("    {\"page_size\": \"%s\", \"page_size_bytes\": %llu, "
+		       "\"size_bytes\": %llu, \"pages\": %llu, "
+		       "\"best_of\": %d,\n",
+		       m[i].name, (unsigned long long)m[i].pgsize,
+		       (unsigned long long)SZ_1G,
 		       (unsigned long long)m[i].pages, m[i].reps);
 		print_op("map", m[i].map_ns, m[i].pages, ",");
 		print_op("unmap", m[i].unmap_ns, m[i].pages, "");
-		printf("    }%s\n",
-		       i + 1 < sizeof(m) / sizeof(m[0]) ? "," : "");
+		printf("    }%s\n", i + 1 < n ? "," : "");
 	}
 	printf("  ],\n");
-	printf("  \"ralloc_iova\": {\"space_bits\": 48, \"granule\": 4096, "
-	       "\"flags\": \"topdown\", \"sizes\": \"4K..256K\", "
-	       "\"live\": %u, \"best_of\": %d,\n"
-	       "    \"alloc_ns_per_op\": %.1f, \"free_ns_per_op\": %.1f, "
-	       "\"churn_free_alloc_ns_per_pair\": %.1f}\n}\n",
+	printf("  \"ralloc_iova\": {\"space_bits\": 48, "
+	       "\"granule_bytes\": 4096, \"flags\": \"topdown\", "
+	       "\"sizes\": \"4K..256K\", \"live\": %u, \"best_of\": %d,\n"
+	       "    \"alloc_per_op_ns\": %.1f, \"free_per_op_ns\": %.1f, "
+	       "\"churn_free_alloc_per_pair_ns\": %.1f}\n}\n",
 	       ra.live, ra.reps, ra.alloc_ns, ra.free_ns, ra.churn_ns);
+	summary(m, n, &ra);
+	plot_data(m, n);
 	return 0;
 }

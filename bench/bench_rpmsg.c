@@ -12,7 +12,9 @@
  *  - CPU used by both processes over one idle second with the link up.
  * Prints one JSON document on stdout.
  *
- * Usage: bench_rpmsg [scale]   (scale 1 = default run, < 20 s)
+ * Usage: bench_rpmsg [--quick] [--summary] [--plot-data DIR] [SCALE]
+ * (SCALE 1 = default run, < 20 s; --quick = SCALE 0.02 and a 0.2 s idle
+ * window; plot data: rpmsg_rtt.dat, rpmsg_stream.dat, see bench_opt.h).
  */
 #include <ampshm/linux_ipc.h>
 #include <ampshm/rpmsg.h>
@@ -28,6 +30,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bench_opt.h"
 
 #define HOST_ADDR 1024u
 #define REMOTE_ADDR 1025u
@@ -445,7 +449,7 @@ static void print_stream(const char *name, const struct stream_res *r,
 			 const char *sep)
 {
 	printf("    \"%s\": {\"payload_bytes\": %zu, \"messages\": %llu, "
-	       "\"seconds\": %.3f, \"MBps\": %.1f, \"msgs_per_s\": %.0f}%s\n",
+	       "\"elapsed_s\": %.3f, \"mbps\": %.1f, \"msgs_per_s\": %.0f}%s\n",
 	       name, r->payload, (unsigned long long)r->msgs, r->secs, r->mbps,
 	       r->mps, sep);
 }
@@ -462,7 +466,7 @@ static const char *const notify_name[] = { "futex", "eventfd", "socket" };
 
 int main(int argc, char **argv)
 {
-	double scale = argc > 1 ? atof(argv[1]) : 1.0;
+	double scale, idle_s = 1.0;
 	struct stream_res s512, s512z, s4k, s512ns;
 	struct amp_linux_ipc_stats ds, dsn;
 	struct lat spin, ns[3], ux;
@@ -470,8 +474,14 @@ int main(int argc, char **argv)
 	struct link l;
 	int iters, niters, k;
 
+	bench_parse(argc, argv, true);
+	scale = bopt.arg ? atof(bopt.arg) : 1.0;
 	if (scale <= 0)
 		scale = 1.0;
+	if (bopt.quick) {
+		scale = 0.02;
+		idle_s = 0.2;
+	}
 	iters = (int)(200000 * scale);
 	niters = (int)(20000 * scale);
 	if (getenv("AMP_BENCH_NOSPIN_ONLY")) {
@@ -488,7 +498,7 @@ int main(int argc, char **argv)
 	if (link_open(&l, 512) || bench_rtt(&l, iters, &spin, &hcpu, &rcpu) ||
 	    bench_stream(&l, (uint64_t)(5000000 * scale), false, &s512) ||
 	    bench_stream(&l, (uint64_t)(5000000 * scale), true, &s512z) ||
-	    idle_cpu(&l, 1.0, &idle_h, &idle_r)) {
+	    idle_cpu(&l, idle_s, &idle_h, &idle_r)) {
 		fprintf(stderr, "bench_rpmsg: 512 B run failed\n");
 		return 1;
 	}
@@ -525,10 +535,11 @@ int main(int argc, char **argv)
 		link_close(&l);
 	}
 
-	printf("{\n  \"bench\": \"rpmsg\",\n"
+	printf("{\n  \"bench\": \"rpmsg\",\n  \"quick\": %s,\n"
 	       "  \"transport\": \"two processes, sealed memfd, futex doorbell "
 	       "with adaptive spin\",\n"
-	       "  \"ring_size\": 256,\n");
+	       "  \"ring_size\": 256,\n",
+	       bopt.quick ? "true" : "false");
 	print_lat("rtt_16B", iters, &spin, ",");
 	print_lat("rtt_16B_nospin", niters, &ns[0], ",");
 	print_lat("af_unix_pingpong", niters, &ux, ",");
@@ -542,14 +553,15 @@ int main(int argc, char **argv)
 			 notify_name[k]);
 		print_lat(name, niters, &ns[k], ",");
 	}
-	printf("  \"cpu_us_per_rtt\": {\"spin\": [%.2f, %.2f]", hcpu, rcpu);
+	printf("  \"cpu_per_rtt_us\": {\"spin\": [%.2f, %.2f]", hcpu, rcpu);
 	for (k = 0; k < 3; k++)
 		printf(", \"nospin_%s\": [%.2f, %.2f]", notify_name[k],
 		       ns_hcpu[k], ns_rcpu[k]);
 	printf(", \"af_unix\": [%.2f, %.2f], \"order\": \"[host, remote]\"},\n",
 	       ux_h, ux_p);
-	printf("  \"idle_1s_cpu_pct\": {\"host\": %.2f, \"remote\": %.2f},\n",
-	       idle_h, idle_r);
+	printf("  \"idle_cpu_pct\": {\"window_s\": %.1f, \"host\": %.2f, "
+	       "\"remote\": %.2f},\n",
+	       idle_s, idle_h, idle_r);
 	printf("  \"stream\": {\n");
 	print_stream("buf512_copy", &s512, ",");
 	print_stream("buf512_zero_copy", &s512z, ",");
@@ -567,5 +579,52 @@ int main(int argc, char **argv)
 	       (unsigned long long)ds.futex_wakes,
 	       (unsigned long long)ds.spin_wakeups,
 	       (unsigned long long)ds.sleep_wakeups);
+
+	/* The human summary and the plot tables. */
+	{
+		const struct lat *rtt[] = { &spin, &ns[0], &ns[1], &ns[2],
+					    &ux };
+		const char *const rtt_name[] = { "spinning", "blocking (futex)",
+						 "blocking (eventfd)",
+						 "blocking (socket)",
+						 "AF_UNIX ping-pong" };
+		const struct stream_res *st[] = { &s512, &s512z, &s4k,
+						  &s512ns };
+		const char *const st_name[] = { "512 B buffers, copy",
+						"512 B buffers, zero copy",
+						"4 KiB buffers, copy",
+						"512 B buffers, blocking" };
+		FILE *f;
+
+		bench_sum("  round trip, 16 B\n    %-22s %11s %11s\n", "mode",
+			  "median", "p99");
+		for (k = 0; k < 5; k++)
+			bench_sum("    %-22s %8.2f us %8.2f us\n", rtt_name[k],
+				  rtt[k]->med, rtt[k]->p99);
+		bench_sum("    blocking (futex) / AF_UNIX: %.2f\n",
+			  ns[0].med / ux.med);
+		bench_sum("  streaming, host to remote\n    %-34s %8s %11s\n",
+			  "buffers (payload)", "MB/s", "msgs/s");
+		for (k = 0; k < 4; k++) {
+			char name[48];
+
+			snprintf(name, sizeof(name), "%s (%zu B)", st_name[k],
+				 st[k]->payload);
+			bench_sum("    %-34s %8.0f %11.0f\n", name, st[k]->mbps,
+				  st[k]->mps);
+		}
+		bench_sum("  idle CPU with the link up: host %.2f %%, remote "
+			  "%.2f %%\n",
+			  idle_h, idle_r);
+		f = bench_dat("rpmsg_rtt", "mode median_us p99_us");
+		for (k = 0; f && k < 5; k++)
+			fprintf(f, "\"%s\" %.3f %.3f\n", rtt_name[k],
+				rtt[k]->med, rtt[k]->p99);
+		bench_dat_close(f);
+		f = bench_dat("rpmsg_stream", "stream mbps");
+		for (k = 0; f && k < 4; k++)
+			fprintf(f, "\"%s\" %.1f\n", st_name[k], st[k]->mbps);
+		bench_dat_close(f);
+	}
 	return 0;
 }

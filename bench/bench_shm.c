@@ -14,7 +14,8 @@
  *    against a plain memcpy (goal: ratio >= 0.8).
  *
  * --quick shrinks everything (16 MiB at most, few repetitions): a smoke
- * run for ctest.
+ * run for ctest. --summary and --plot-data DIR (shm_cycle.dat, shm_sync.dat,
+ * shm_bounce.dat): see bench_opt.h.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -27,6 +28,8 @@
 #include <unistd.h>
 
 #include <ampshm/ampshm.h>
+
+#include "bench_opt.h"
 
 #define SZ_4K 0x1000ull
 #define SZ_64K 0x10000ull
@@ -46,7 +49,7 @@
 #define WIN_SIZE (STATIC_PA + STATIC_SIZE - DDR_PA)
 #define CARVEOUT_BITS 36
 
-static bool quick;
+#define quick (bopt.quick)
 
 static double now_ns(void)
 {
@@ -470,9 +473,99 @@ static const char *size_str(uint64_t size)
 	return s;
 }
 
-static double gbps(uint64_t bytes, double ns)
+static double mbps(uint64_t bytes, double ns)
 {
-	return (double)bytes / ns; /* 1e9 bytes per second */
+	return (double)bytes / ns * 1e3; /* 1e6 bytes per second */
+}
+
+/* Cycle results come provider by provider, device by device, size by size. */
+static void summary(const struct cycle_result *cyc, size_t ncyc, size_t ns,
+		    const struct attach_result *ad,
+		    struct sync_result sync[NMODES][2],
+		    const struct bw_result *bw)
+{
+	char name[40];
+
+	bench_sum("  open+attach+detach+close, median us per cycle\n");
+	bench_sum("    %-27s", "provider / device");
+	for (size_t s = 0; s < ns; s++)
+		bench_sum(" %7s", size_str(all_sizes[s]));
+	for (size_t i = 0; i < ncyc; i++) {
+		if (i % ns == 0) {
+			snprintf(name, sizeof(name), "%s / %s%s",
+				 cyc[i].prov->name, dev_names[cyc[i].dev],
+				 cyc[i].bounced ? " (b)" : "");
+			bench_sum("\n    %-27s", name);
+		}
+		bench_sum(" %7.1f", cyc[i].median_ns / 1e3);
+	}
+	bench_sum("\n    (b): bounced, user memory is out of the carveout's "
+		  "reach\n");
+	bench_sum("  attach+detach alone, %s scattered, IOMMU: %.1f us\n",
+		  size_str(ad->size), ad->median_ns / 1e3);
+	snprintf(name, sizeof(name), "%s buffer", size_str(sync[0][1].size));
+	bench_sum("  4 KiB range sync pair (for device + for cpu), median ns\n"
+		  "    %-24s %13s %13s %6s\n",
+		  "mode", "4K buffer", name, "ratio");
+	for (int m = 0; m < NMODES; m++)
+		bench_sum("    %-24s %13.1f %13.1f %6.2f\n", mode_names[m],
+			  sync[m][0].median_ns, sync[m][1].median_ns,
+			  sync[m][1].median_ns / sync[m][0].median_ns);
+	bench_sum("  bounce copies of %s, MB/s: to device %.0f, from device "
+		  "%.0f, memcpy %.0f\n",
+		  size_str(bw->size), mbps(bw->size, bw->to_dev_ns),
+		  mbps(bw->size, bw->from_dev_ns),
+		  mbps(bw->size, bw->memcpy_ns));
+}
+
+static void plot_data(const struct cycle_result *cyc, size_t ncyc, size_t ns,
+		      struct sync_result sync[NMODES][2],
+		      const struct sync_result *ctl, size_t nctl,
+		      const struct bw_result *bw)
+{
+	char head[1024] = "size_bytes";
+	size_t len = strlen(head);
+	FILE *f;
+
+	/* Cycle: one column per provider/device pair, in us. */
+	for (size_t i = 0; i < ncyc; i += ns)
+		len += (size_t)snprintf(head + len, sizeof(head) - len,
+					" %s/%s%s", cyc[i].prov->name,
+					dev_names[cyc[i].dev],
+					cyc[i].bounced ? "(bounced)" : "");
+	f = bench_dat("shm_cycle", head);
+	for (size_t s = 0; f && s < ns; s++) {
+		fprintf(f, "%" PRIu64, all_sizes[s]);
+		for (size_t i = s; i < ncyc; i += ns)
+			fprintf(f, " %.3f", cyc[i].median_ns / 1e3);
+		fprintf(f, "\n");
+	}
+	bench_dat_close(f);
+
+	/* Sync: ns per pair vs buffer size; the checker has more sizes. */
+	f = bench_dat("shm_sync", "size_bytes coherent checker bounce");
+	for (int k = 0; f && k < 2; k++) {
+		fprintf(f, "%" PRIu64, sync[0][k].size);
+		for (int m = 0; m < NMODES; m++)
+			fprintf(f, " %.1f", sync[m][k].median_ns);
+		fprintf(f, "\n");
+		for (size_t i = 0; !k && i < nctl; i++)
+			if (ctl[i].size < sync[0][1].size)
+				fprintf(f, "%" PRIu64 " - %.1f -\n",
+					ctl[i].size, ctl[i].median_ns);
+	}
+	bench_dat_close(f);
+
+	f = bench_dat("shm_bounce", "copy mbps");
+	if (f)
+		fprintf(f,
+			"\"to device\" %.0f\n\"from device\" %.0f\n"
+			"memcpy %.0f\n\"memcpy (memfd)\" %.0f\n",
+			mbps(bw->size, bw->to_dev_ns),
+			mbps(bw->size, bw->from_dev_ns),
+			mbps(bw->size, bw->memcpy_ns),
+			mbps(bw->size, bw->memcpy_shared_ns));
+	bench_dat_close(f);
 }
 
 int main(int argc, char **argv)
@@ -489,14 +582,7 @@ int main(int argc, char **argv)
 	size_t ncyc = 0, ns;
 	double t_start = now_ns();
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick")) {
-			quick = true;
-		} else {
-			fprintf(stderr, "usage: %s [--quick]\n", argv[0]);
-			return 2;
-		}
-	}
+	bench_parse(argc, argv, false);
 	ns = nsizes();
 	ad.size = quick ? SZ_16M : SZ_1G;
 	bw.size = quick ? SZ_16M : SZ_256M;
@@ -556,16 +642,16 @@ int main(int argc, char **argv)
 	printf("{\n  \"bench\": \"shm\",\n  \"quick\": %s,\n",
 	       quick ? "true" : "false");
 	printf("  \"setup\": {\n"
-	       "    \"sysmem\": {\"pa\": \"0x%llx\", \"size\": %llu, "
+	       "    \"sysmem\": {\"pa\": \"0x%llx\", \"size_bytes\": %llu, "
 	       "\"first_4k_buffer_pa\": \"0x%" PRIx64 "\"},\n"
 	       "    \"static\": {\"region\": \"bench\", \"pa\": \"0x%llx\", "
-	       "\"size\": %llu},\n"
-	       "    \"user\": {\"fd\": \"memfd\", \"size\": %llu},\n"
+	       "\"size_bytes\": %llu},\n"
+	       "    \"user\": {\"fd\": \"memfd\", \"size_bytes\": %llu},\n"
 	       "    \"devices\": {\n"
 	       "      \"iommu\": {\"dma_bits\": 48, \"iommu\": true, "
 	       "\"pgsizes\": \"4K|2M\"},\n"
 	       "      \"carveout\": {\"dma_bits\": %d, \"window\": {\"da\": "
-	       "\"0x%llx\", \"pa\": \"0x%llx\", \"size\": %llu}, "
+	       "\"0x%llx\", \"pa\": \"0x%llx\", \"size_bytes\": %llu}, "
 	       "\"bounce\": \"if_needed\"},\n"
 	       "      \"bounce\": {\"dma_bits\": 48, \"iommu\": true, "
 	       "\"bounce\": \"always\"}\n    }\n  },\n",
@@ -581,7 +667,7 @@ int main(int argc, char **argv)
 		const struct cycle_result *c = &cyc[i];
 
 		printf("      {\"provider\": \"%s\", \"flags\": \"%s\", "
-		       "\"device\": \"%s\", \"size\": %" PRIu64 ", "
+		       "\"device\": \"%s\", \"size_bytes\": %" PRIu64 ", "
 		       "\"size_str\": \"%s\", \"segments\": %zu, "
 		       "\"device_segments\": %zu, \"bounced\": %s, "
 		       "\"reps\": %d, \"median_ns\": %.0f, \"min_ns\": %.0f}%s\n",
@@ -593,7 +679,7 @@ int main(int argc, char **argv)
 	printf("    ]\n  },\n");
 	printf("  \"attach_detach\": {\"what\": \"attach(BIDIR)+detach, buffer "
 	       "opened once\", \"provider\": \"sysmem_scattered\", "
-	       "\"device\": \"iommu\", \"size\": %" PRIu64 ", "
+	       "\"device\": \"iommu\", \"size_bytes\": %" PRIu64 ", "
 	       "\"segments\": %zu, \"reps\": %d, \"median_ns\": %.0f, "
 	       "\"min_ns\": %.0f},\n",
 	       ad.size, ad.segs, ad.reps, ad.median_ns, ad.min_ns);
@@ -608,8 +694,9 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 2; k++) {
 			const struct sync_result *s = &sync[m][k];
 
-			printf("        \"%s\": {\"size\": %" PRIu64 ", "
-			       "\"offset\": %" PRIu64 ", \"bounced\": %s, "
+			printf("        \"%s\": {\"size_bytes\": %" PRIu64 ", "
+			       "\"offset_bytes\": %" PRIu64
+			       ", \"bounced\": %s, "
 			       "\"checked\": %s, \"pairs\": %ld, "
 			       "\"median_ns\": %.1f, \"min_ns\": %.1f},\n",
 			       k ? "large" : "small", s->size, s->offset,
@@ -628,7 +715,7 @@ int main(int argc, char **argv)
 			       "the 4 KiB buffer it is)\"");
 			for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]);
 			     i++)
-				printf(", \"%s\": {\"offset\": %" PRIu64
+				printf(", \"%s\": {\"offset_bytes\": %" PRIu64
 				       ", \"median_ns\": %.1f}",
 				       size_str(ctl[i].size), ctl[i].offset,
 				       ctl[i].median_ns);
@@ -638,20 +725,22 @@ int main(int argc, char **argv)
 	}
 	printf("    }\n  },\n");
 
-	printf("  \"bounce_bandwidth\": {\"size\": %" PRIu64
+	printf("  \"bounce_bandwidth\": {\"size_bytes\": %" PRIu64
 	       ", \"best_of\": %d, "
 	       "\"verified\": %s,\n"
-	       "    \"to_device_gbps\": %.2f, \"from_device_gbps\": %.2f, "
-	       "\"memcpy_gbps\": %.2f,\n"
+	       "    \"to_device_mbps\": %.0f, \"from_device_mbps\": %.0f, "
+	       "\"memcpy_mbps\": %.0f,\n"
 	       "    \"ratio_to_device_memcpy\": %.3f, "
 	       "\"ratio_from_device_memcpy\": %.3f,\n"
-	       "    \"memcpy_shared_memfd_gbps\": %.2f},\n",
+	       "    \"memcpy_shared_memfd_mbps\": %.0f},\n",
 	       bw.size, bw.best_of, bw.verified ? "true" : "false",
-	       gbps(bw.size, bw.to_dev_ns), gbps(bw.size, bw.from_dev_ns),
-	       gbps(bw.size, bw.memcpy_ns), bw.memcpy_ns / bw.to_dev_ns,
+	       mbps(bw.size, bw.to_dev_ns), mbps(bw.size, bw.from_dev_ns),
+	       mbps(bw.size, bw.memcpy_ns), bw.memcpy_ns / bw.to_dev_ns,
 	       bw.memcpy_ns / bw.from_dev_ns,
-	       gbps(bw.size, bw.memcpy_shared_ns));
+	       mbps(bw.size, bw.memcpy_shared_ns));
 	printf("  \"total_s\": %.1f\n}\n", (now_ns() - t_start) / 1e9);
+	summary(cyc, ncyc, ns, &ad, sync, &bw);
+	plot_data(cyc, ncyc, ns, sync, ctl, sizeof(ctl) / sizeof(ctl[0]), &bw);
 	free(cyc);
 	return 0;
 }

@@ -33,3 +33,15 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/ampshm-metal.pc.in
 	${PROJECT_BINARY_DIR}/ampshm-metal.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/ampshm-metal.pc
 	DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+# The ampshm tool and its man page, and the benchmark programs where an
+# installed `ampshm bench` looks for them (<bindir>/../libexec/ampshm).
+if(TARGET ampshm-cli)
+	install(TARGETS ampshm-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+	install(FILES ${PROJECT_SOURCE_DIR}/docs/ampshm.1
+		DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endif()
+get_property(_amp_benches GLOBAL PROPERTY AMP_BENCHES)
+if(_amp_benches)
+	install(TARGETS ${_amp_benches}
+		RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/ampshm)
+endif()

@@ -19,6 +19,7 @@ struct amp_cli_cmd {
 #define AMP_CLI_USAGE 2 /* bad command line */
 
 extern const struct amp_cli_cmd amp_cli_inspect;
+extern const struct amp_cli_cmd amp_cli_bench;
 
 /* Print a subcommand's usage to @f. */
 void amp_cli_usage(FILE *f, const struct amp_cli_cmd *cmd);

@@ -13,6 +13,7 @@
 
 static const struct amp_cli_cmd *const cmds[] = {
 	&amp_cli_inspect,
+	&amp_cli_bench,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
