@@ -30,7 +30,7 @@ build: bootstrap
 
 ## The main job: the demo on the built-in simulated coprocessor.
 demo: build
-	./$(BUILD)/tools/ampshm-demo
+	./$(BUILD)/tools/ampshm demo
 
 ## The tests: warnings as errors, then again under ASan+UBSan, then the
 ## fuzzers for a short while.

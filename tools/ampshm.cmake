@@ -1,7 +1,13 @@
 # ampshm: the command-line tool (subcommands in tools/ampshm/).
+# `ampshm demo` is the README's main job (tools/demo*.c).
 add_executable(ampshm-cli ${CMAKE_CURRENT_LIST_DIR}/ampshm/main.c
 			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/inspect.c
-			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/bench.c)
+			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/bench.c
+			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/demo.c
+			  ${CMAKE_CURRENT_LIST_DIR}/demo.c
+			  ${CMAKE_CURRENT_LIST_DIR}/demo_remote.c
+			  ${CMAKE_CURRENT_LIST_DIR}/common/progress.c)
+target_include_directories(ampshm-cli PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 set_target_properties(ampshm-cli PROPERTIES OUTPUT_NAME ampshm)
 target_link_libraries(ampshm-cli PRIVATE ampshm)
 # ampshm bench: the benchmark programs' names (bench/ is added before

@@ -18,15 +18,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
+#include <errno.h>
 
 #include <ampshm/ampshm.h>
 
 #include "common/progress.h"
+#include "demo.h"
 #include "demo_remote.h"
 
 #define MiB ((uint64_t)1 << 20)
-#define FRAME ((uint64_t)256 * MiB)
 #define CHUNK (4 * MiB)
 
 #define CHECK(expr)                                                          \
@@ -81,7 +84,32 @@ static void on_violation(const struct amp_violation *v)
 	ncaught++;
 }
 
-int main(void)
+/* The frame, from the source asked for. */
+static int open_frame(const struct demo_opts *o, struct amp_shm **frame,
+		      int *fd)
+{
+	*fd = -1;
+	switch (o->source) {
+	case DEMO_SRC_STATIC:
+		/* A carveout at 8 GiB, in a memfd of its own. */
+		CHECK(amp_static_region_add("frame", 0x200000000ull, o->size,
+					    0, NULL, 0));
+		return amp_shm_open("static/frame", o->size, AMP_SHM_F_CHECK,
+				    frame);
+	case DEMO_SRC_USER:
+		/* The application's own memory: a memfd it created. */
+		*fd = memfd_create("demo-frame", MFD_CLOEXEC);
+		if (*fd < 0 || ftruncate(*fd, (off_t)o->size))
+			return -errno;
+		return amp_shm_import_fd("user/frame", *fd, 0, o->size,
+					 AMP_SHM_F_CHECK, frame);
+	default:
+		return amp_shm_open("sysmem/frame", o->size, AMP_SHM_F_CHECK,
+				    frame);
+	}
+}
+
+int demo_run(const struct demo_opts *o)
 {
 	struct amp_dev_config dsp_cfg = { .name = "dsp",
 					  .dma_bits = 40,
@@ -98,7 +126,8 @@ int main(void)
 	const struct amp_sg *dsg, *rsg;
 	struct amp_cache_stats st;
 	size_t nsegs, ndsg, nrsg;
-	uint64_t *p, cpu_sum = 0, half = FRAME / 2;
+	uint64_t *p, cpu_sum = 0, half = o->size / 2;
+	int fd;
 	uint64_t dsp_sum;
 	struct progress bar;
 	double t0;
@@ -108,17 +137,19 @@ int main(void)
 	printf("ampshm demo: %" PRIu64
 	       " MiB frame shared with a DSP (IOMMU) and an "
 	       "R5 (32-bit carveout)\n\n",
-	       FRAME / MiB);
+	       o->size / MiB);
 	CHECK(amp_dev_create(&dsp_cfg, &dsp));
 	CHECK(amp_dev_create(&r5_cfg, &r5));
 
 	/* 1. Allocate: scattered system memory, checker on. */
 	t0 = now();
-	CHECK(amp_shm_open("sysmem/frame", FRAME, AMP_SHM_F_CHECK, &frame));
+	CHECK(open_frame(o, &frame, &fd));
 	CHECK(amp_shm_cpu_sg(frame, &segs, &nsegs));
-	printf("open    sysmem/frame: va %p, %zu physical segments, first pa "
-	       "0x%" PRIx64 " (above 4 GiB), %.1f ms\n",
-	       amp_shm_va(frame), nsegs, segs[0].pa, (now() - t0) * 1e3);
+	printf("open    %s: va %p, %zu physical segment(s), first pa "
+	       "0x%" PRIx64 "%s, %.1f ms\n",
+	       amp_shm_name(frame), amp_shm_va(frame), nsegs, segs[0].pa,
+	       segs[0].pa > 0xffffffffull ? " (above 4 GiB)" : "",
+	       (now() - t0) * 1e3);
 
 	/* 2. Attach to the DSP: one contiguous device range. */
 	t0 = now();
@@ -204,6 +235,10 @@ int main(void)
 
 	CHECK(amp_shm_detach(frame, dsp));
 	CHECK(amp_shm_close(frame));
+	if (o->source == DEMO_SRC_STATIC)
+		CHECK(amp_static_region_remove("frame"));
+	if (fd >= 0)
+		close(fd);
 	CHECK(amp_dev_destroy(r5));
 	CHECK(amp_dev_destroy(dsp));
 	printf("\n%s\n", bad ? "demo: FAILED" : "demo: all data verified");

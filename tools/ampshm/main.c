@@ -12,6 +12,7 @@
 #include "cli.h"
 
 static const struct amp_cli_cmd *const cmds[] = {
+	&amp_cli_demo,
 	&amp_cli_inspect,
 	&amp_cli_bench,
 };
