@@ -410,6 +410,89 @@ static void test_9_host_refuses_rewritten_layout(void **state)
 	tpair_free(p);
 }
 
+/* ---- (10) one validated snapshot of the VDEV entry; (3) rsc entries ---- */
+
+static void host_starts_late(void *arg)
+{
+	struct tpair *p = arg;
+
+	if (p->hd.ready)
+		return;
+	/* The host grows the entry past the remote's table, then starts. */
+	p->vdev->num_of_vrings = 2;
+	assert_int_equal(tpair_host_start(p), 0);
+}
+
+static void test_10_remote_revalidates_vdev(void **state)
+{
+	struct tpair *p = tpair_new(16, 512, 512);
+	struct amp_rpmsg_remote_cfg rc;
+
+	(void)state;
+	/* The remote's table ends right after a VDEV entry with no vrings. */
+	p->vdev->num_of_vrings = 0;
+	p->rp.wait_hook = host_starts_late;
+	p->rp.hook_arg = p;
+	rc = tpair_remote_cfg(p);
+	assert_int_equal(amp_rpmsg_remote_init_rsc(&p->rd, &rc, p->mem, 20 + 28,
+						   5000000),
+			 -EINVAL);
+	assert_true(p->hd.ready);
+	assert_false(p->rd.ready);
+	/* The same through remote_init() with the entry's size. */
+	rc.vdev_size = 28;
+	assert_int_equal(amp_rpmsg_remote_init(&p->rd, &rc, 0), -EINVAL);
+	rc.vdev_size = 28 + 40;
+	assert_int_equal(amp_rpmsg_remote_init(&p->rd, &rc, 0), 0);
+	tpair_free(p);
+}
+
+static void test_3_start_from_rsc_table(void **state)
+{
+	struct tpair *p = tpair_new(16, 512, 512);
+	struct amp_rpmsg_host_cfg hc = tpair_host_cfg(p);
+	struct amp_rpmsg_remote_cfg rc = tpair_remote_cfg(p);
+	struct amp_rpmsg_endpoint h, r;
+	struct rec hr, rr;
+
+	(void)state;
+	memset(&hr, 0, sizeof(hr));
+	memset(&rr, 0, sizeof(rr));
+	hc.vdev = NULL;
+	rc.vdev = NULL;
+	/* A table without an RPMsg VDEV. */
+	p->vdev->id = 5;
+	assert_int_equal(amp_rpmsg_host_init_rsc(&p->hd, &hc, p->mem,
+						 TPAIR_RSC_SIZE),
+			 -ENOENT);
+	p->vdev->id = AMP_VIRTIO_ID_RPMSG;
+	/* The table must not overlap what the host places. */
+	assert_int_equal(amp_rpmsg_host_init_rsc(&p->hd, &hc, p->mem, 0x1800),
+			 -EINVAL);
+	assert_int_equal(amp_rpmsg_host_init_rsc(&p->hd, &hc, p->mem,
+						 TPAIR_RSC_SIZE),
+			 0);
+	assert_int_equal(amp_rpmsg_remote_init_rsc(&p->rd, &rc, p->mem,
+						   TPAIR_RSC_SIZE, 0),
+			 0);
+	assert_int_equal(amp_rpmsg_create_ept(&h, &p->hd, NULL, 1024, 1025,
+					      rec_cb, NULL, &hr),
+			 0);
+	assert_int_equal(amp_rpmsg_create_ept(&r, &p->rd, NULL, 1025, 1024,
+					      rec_cb, NULL, &rr),
+			 0);
+	assert_int_equal(amp_rpmsg_trysend(&h, "rsc", 3), 3);
+	assert_int_equal(amp_rpmsg_trysend(&r, "RSC", 3), 3);
+	tpair_pump(p);
+	assert_int_equal(rr.n, 1);
+	assert_memory_equal(rr.data, "rsc", 3);
+	assert_int_equal(hr.n, 1);
+	assert_memory_equal(hr.data, "RSC", 3);
+	amp_rpmsg_destroy_ept(&h);
+	amp_rpmsg_destroy_ept(&r);
+	tpair_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +503,8 @@ int main(void)
 		cmocka_unit_test(test_12_ns_reserved_addr),
 		cmocka_unit_test(test_13_misaligned_510_buffers),
 		cmocka_unit_test(test_9_host_refuses_rewritten_layout),
+		cmocka_unit_test(test_10_remote_revalidates_vdev),
+		cmocka_unit_test(test_3_start_from_rsc_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
