@@ -6,12 +6,15 @@
  * rings or buffers. Freestanding.
  *
  * Lifetime: a registered endpoint holds one reference; each callback
- * running holds one more, recorded in a frame on the dispatching thread's
- * stack (rdev->cb_frames). Callbacks run under the port's recursive
- * callback lock, which amp_rpmsg_destroy_ept() also takes: from another
- * thread, destroy waits for the running callback; from inside a callback,
- * every frame of the endpoint is on this thread's stack, and destroy drops
- * their references so that the dispatcher never touches the endpoint again.
+ * about to run or running holds one more, recorded in a frame on the
+ * dispatching thread's stack (rdev->cb_frames). A callback runs under the
+ * port's recursive callback lock, taken only around the callback itself.
+ * amp_rpmsg_destroy_ept() unlinks the endpoint (no new dispatch finds it);
+ * if no frame references it, it is done. Otherwise it takes the callback
+ * lock: a callback running on another thread finishes first; once we hold
+ * it, the running frames are all ours (destroy called from a callback),
+ * and the pending ones will not run: destroy drops the references of
+ * both, and the dispatchers never touch the endpoint again.
  */
 #include "rpmsg/rpmsg_internal.h"
 
@@ -104,11 +107,23 @@ int amp_rpmsg_create_ept(struct amp_rpmsg_endpoint *ept,
 	return 0;
 }
 
+static bool ept_in_frames(struct amp_rpmsg_dev *rdev,
+			  const struct amp_rpmsg_endpoint *ept)
+{
+	struct amp_rpmsg_cb_frame *f;
+
+	for (f = rdev->cb_frames; f; f = f->next)
+		if (f->ept == ept)
+			return true;
+	return false;
+}
+
 void amp_rpmsg_destroy_ept(struct amp_rpmsg_endpoint *ept)
 {
 	struct amp_rpmsg_endpoint **pp;
 	struct amp_rpmsg_cb_frame *f;
 	struct amp_rpmsg_dev *rdev;
+	bool busy;
 
 	if (!ept || !ept->rdev)
 		return;
@@ -117,8 +132,6 @@ void amp_rpmsg_destroy_ept(struct amp_rpmsg_endpoint *ept)
 		amp_rpmsg__ns_announce(ept, AMP_RPMSG_NS_DESTROY);
 	ept->announced = false;
 
-	/* Waits for a callback running on another thread. */
-	amp_rpmsg__cb_lock(rdev);
 	amp_rpmsg__lock(rdev);
 	for (pp = &rdev->epts; *pp; pp = &(*pp)->next) {
 		if (*pp == ept) {
@@ -127,22 +140,40 @@ void amp_rpmsg_destroy_ept(struct amp_rpmsg_endpoint *ept)
 			break;
 		}
 	}
-	/* Callbacks of @ept still on the stack are all ours: forget them. */
-	for (f = rdev->cb_frames; f; f = f->prev) {
-		if (f->ept == ept) {
-			f->ept = NULL;
-			ept->refcnt--;
+	busy = ept_in_frames(rdev, ept);
+	if (busy) {
+		/* Wait for a callback running on another thread. */
+		amp_rpmsg__unlock(rdev);
+		amp_rpmsg__cb_lock(rdev);
+		amp_rpmsg__lock(rdev);
+		for (f = rdev->cb_frames; f; f = f->next) {
+			if (f->ept == ept) {
+				f->ept = NULL;
+				ept->refcnt--;
+			}
 		}
 	}
 	ept->next = NULL;
 	ept->rdev = NULL;
 	amp_rpmsg__unlock(rdev);
-	amp_rpmsg__cb_unlock(rdev);
+	if (busy)
+		amp_rpmsg__cb_unlock(rdev);
 }
 
 bool amp_rpmsg_ept_is_bound(const struct amp_rpmsg_endpoint *ept)
 {
 	return ept && ept->dest_addr != AMP_RPMSG_ADDR_ANY;
+}
+
+void amp_rpmsg__frame_push(struct amp_rpmsg_dev *rdev,
+			   struct amp_rpmsg_endpoint *ept,
+			   struct amp_rpmsg_cb_frame *f)
+{
+	ept->refcnt++;
+	f->ept = ept;
+	f->running = false;
+	f->next = rdev->cb_frames;
+	rdev->cb_frames = f;
 }
 
 struct amp_rpmsg_endpoint *amp_rpmsg__ept_get(struct amp_rpmsg_dev *rdev,
@@ -155,19 +186,40 @@ struct amp_rpmsg_endpoint *amp_rpmsg__ept_get(struct amp_rpmsg_dev *rdev,
 		return NULL;
 	if (e->dest_addr == AMP_RPMSG_ADDR_ANY && src != AMP_RPMSG_ADDR_ANY)
 		e->dest_addr = src; /* bound by the first message */
-	e->refcnt++;
-	f->ept = e;
-	f->prev = rdev->cb_frames;
-	rdev->cb_frames = f;
+	amp_rpmsg__frame_push(rdev, e, f);
 	return e;
 }
 
-void amp_rpmsg__ept_put(struct amp_rpmsg_dev *rdev,
-			struct amp_rpmsg_cb_frame *f)
+bool amp_rpmsg__frame_enter(struct amp_rpmsg_dev *rdev,
+			    struct amp_rpmsg_cb_frame *f)
 {
-	rdev->cb_frames = f->prev;
+	bool ok;
+
+	amp_rpmsg__cb_lock(rdev);
+	amp_rpmsg__lock(rdev);
+	ok = f->ept != NULL;
+	f->running = ok;
+	amp_rpmsg__unlock(rdev);
+	return ok;
+}
+
+void amp_rpmsg__frame_leave(struct amp_rpmsg_dev *rdev,
+			    struct amp_rpmsg_cb_frame *f)
+{
+	struct amp_rpmsg_cb_frame **pp;
+
+	amp_rpmsg__lock(rdev);
+	for (pp = &rdev->cb_frames; *pp; pp = &(*pp)->next) {
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	}
+	/* NULL if destroyed meanwhile: the endpoint is not touched. */
 	if (f->ept)
 		f->ept->refcnt--;
+	amp_rpmsg__unlock(rdev);
+	amp_rpmsg__cb_unlock(rdev);
 }
 
 /* ---- send entry points --------------------------------------------------- */
@@ -264,7 +316,7 @@ void amp_rpmsg_deinit(struct amp_rpmsg_dev *rdev)
 	amp_rpmsg__cb_lock(rdev);
 	amp_rpmsg__lock(rdev);
 	rdev->ready = false;
-	for (f = rdev->cb_frames; f; f = f->prev)
+	for (f = rdev->cb_frames; f; f = f->next)
 		f->ept = NULL;
 	for (e = rdev->epts; e; e = n) {
 		n = e->next;

@@ -87,15 +87,20 @@ static int ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
 		return 0;
 	}
 	if (e) {
-		/*
-		 * @e cannot be destroyed before unbind returns: destroy takes
-		 * the callback lock, which we hold.
-		 */
+		struct amp_rpmsg_cb_frame f;
+
 		e->dest_addr = AMP_RPMSG_ADDR_ANY;
 		unbind = e->ns_unbind_cb;
+		if (!unbind) {
+			amp_rpmsg__unlock(rdev);
+			return 0;
+		}
+		/* A reference, so that @e is not destroyed under unbind. */
+		amp_rpmsg__frame_push(rdev, e, &f);
 		amp_rpmsg__unlock(rdev);
-		if (unbind)
+		if (amp_rpmsg__frame_enter(rdev, &f))
 			unbind(e);
+		amp_rpmsg__frame_leave(rdev, &f);
 		return 0;
 	}
 	bind = rdev->ns_bind_cb;

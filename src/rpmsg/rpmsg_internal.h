@@ -36,10 +36,16 @@ struct amp_rpmsg_transport_ops {
 		    const void *data, size_t len, bool wait);
 };
 
-/* One running callback (on the dispatching thread's stack). */
+/*
+ * A reference an endpoint callback holds, on the dispatching thread's
+ * stack, linked in rdev->cb_frames (lock held). Pending from
+ * amp_rpmsg__frame_push() until amp_rpmsg__frame_enter() took the
+ * callback lock; running from then until amp_rpmsg__frame_leave().
+ */
 struct amp_rpmsg_cb_frame {
 	struct amp_rpmsg_endpoint *ept; /* NULL once destroyed meanwhile */
-	struct amp_rpmsg_cb_frame *prev;
+	struct amp_rpmsg_cb_frame *next;
+	bool running;
 };
 
 static inline void amp_rpmsg__lock(struct amp_rpmsg_dev *rdev)
@@ -73,17 +79,30 @@ struct amp_rpmsg_endpoint *amp_rpmsg__ept_find(struct amp_rpmsg_dev *rdev,
 					       uint32_t addr);
 
 /*
- * Take a reference on the endpoint at @addr for a callback (callback lock
- * and lock held); binds an unbound endpoint to @src. Returns NULL if there
- * is no endpoint with a callback there.
+ * Take a reference on the endpoint at @addr for its callback (lock held):
+ * returns it with @f pushed, binding an unbound endpoint to @src, or NULL
+ * if there is no endpoint with a callback there.
  */
 struct amp_rpmsg_endpoint *amp_rpmsg__ept_get(struct amp_rpmsg_dev *rdev,
 					      uint32_t addr, uint32_t src,
 					      struct amp_rpmsg_cb_frame *f);
 
-/* Drop the callback's reference (callback lock and lock held). */
-void amp_rpmsg__ept_put(struct amp_rpmsg_dev *rdev,
-			struct amp_rpmsg_cb_frame *f);
+/* Take a reference on @ept in frame @f (lock held). */
+void amp_rpmsg__frame_push(struct amp_rpmsg_dev *rdev,
+			   struct amp_rpmsg_endpoint *ept,
+			   struct amp_rpmsg_cb_frame *f);
+
+/*
+ * Take the callback lock for @f (no lock held); false if the endpoint was
+ * destroyed meanwhile (the callback must then not run). Either way, end
+ * with amp_rpmsg__frame_leave().
+ */
+bool amp_rpmsg__frame_enter(struct amp_rpmsg_dev *rdev,
+			    struct amp_rpmsg_cb_frame *f);
+
+/* Drop @f's reference and the callback lock (no lock held). */
+void amp_rpmsg__frame_leave(struct amp_rpmsg_dev *rdev,
+			    struct amp_rpmsg_cb_frame *f);
 
 /* Common set-up after the transport is in place (both roles). */
 int amp_rpmsg__dev_start(struct amp_rpmsg_dev *rdev);

@@ -407,18 +407,15 @@ int amp_rpmsg_process(struct amp_rpmsg_dev *rdev)
 	if (!rdev || !rdev->ready)
 		return -ENOTCONN;
 	vq = &rdev->rvq;
-	/* Callback lock first, then the lock (destroy takes them so too). */
-	amp_rpmsg__cb_lock(rdev);
 	amp_rpmsg__lock(rdev);
 	amp_vq_disable_cb(vq);
 	for (;;) {
 		struct amp_rpmsg_cb_frame frame;
 		struct amp_rpmsg_endpoint *ept;
 		struct amp_rpmsg_hdr hdr;
-		amp_rpmsg_ept_cb cb;
 		uint16_t id, hint;
+		bool delivered;
 		uint32_t blen;
-		void *priv;
 		char *buf;
 
 		ret = rx_get(rdev, &id, &buf, &blen);
@@ -451,26 +448,31 @@ int amp_rpmsg_process(struct amp_rpmsg_dev *rdev)
 			rx_recycle(rdev, id);
 			continue;
 		}
-		cb = ept->cb;
-		priv = ept->priv;
 		buf_inval(rdev, buf + AMP_RPMSG_HDR_SIZE, hdr.len);
 		vq->slots[id].user = AMP_RPMSG_SLOT_CB;
 		hint = rdev->rx_hint;
 		rdev->rx_hint = id; /* local note for hold_rx_buffer() */
-		rdev->stats.rx_msgs++;
-		n++;
 		amp_rpmsg__unlock(rdev);
-		cb(ept, buf + AMP_RPMSG_HDR_SIZE, hdr.len, hdr.src, priv);
+		/* Under the callback lock, never under the lock. */
+		delivered = amp_rpmsg__frame_enter(rdev, &frame);
+		if (delivered)
+			ept->cb(ept, buf + AMP_RPMSG_HDR_SIZE, hdr.len, hdr.src,
+				ept->priv);
+		/* @ept may be gone now (destroyed by its callback). */
+		amp_rpmsg__frame_leave(rdev, &frame);
 		amp_rpmsg__lock(rdev);
-		/* @ept may be gone (destroyed by its callback): not touched. */
-		amp_rpmsg__ept_put(rdev, &frame);
 		rdev->rx_hint = hint;
+		if (delivered) {
+			rdev->stats.rx_msgs++;
+			n++;
+		} else {
+			amp_vq_report(vq, AMP_IPC_ERR_NO_EPT, hdr.dst);
+		}
 		if (vq->slots[id].user == AMP_RPMSG_SLOT_CB)
 			rx_recycle(rdev, id);
 	}
 	kick(rdev, vq);
 	amp_rpmsg__unlock(rdev);
-	amp_rpmsg__cb_unlock(rdev);
 	return n ? n : ret;
 }
 
