@@ -12,9 +12,10 @@
  * amp_rpmsg_destroy_ept() unlinks the endpoint (no new dispatch finds it);
  * if no frame references it, it is done. Otherwise it takes the callback
  * lock: a callback running on another thread finishes first; once we hold
- * it, the running frames are all ours (destroy called from a callback),
- * and the pending ones will not run: destroy drops the references of
- * both, and the dispatchers never touch the endpoint again.
+ * it, a frame whose callback runs is ours (destroy called from that
+ * callback), and the others have not started theirs and will not: destroy
+ * drops the references of all, and the dispatchers never touch the
+ * endpoint again.
  */
 #include "rpmsg/rpmsg_internal.h"
 
@@ -171,7 +172,6 @@ void amp_rpmsg__frame_push(struct amp_rpmsg_dev *rdev,
 {
 	ept->refcnt++;
 	f->ept = ept;
-	f->running = false;
 	f->next = rdev->cb_frames;
 	rdev->cb_frames = f;
 }
@@ -193,14 +193,12 @@ struct amp_rpmsg_endpoint *amp_rpmsg__ept_get(struct amp_rpmsg_dev *rdev,
 bool amp_rpmsg__frame_enter(struct amp_rpmsg_dev *rdev,
 			    struct amp_rpmsg_cb_frame *f)
 {
-	bool ok;
-
 	amp_rpmsg__cb_lock(rdev);
-	amp_rpmsg__lock(rdev);
-	ok = f->ept != NULL;
-	f->running = ok;
-	amp_rpmsg__unlock(rdev);
-	return ok;
+	/*
+	 * Only a thread holding the callback lock clears f->ept (destroy,
+	 * deinit): with it held, the lock is not needed to read it.
+	 */
+	return f->ept != NULL;
 }
 
 void amp_rpmsg__frame_leave(struct amp_rpmsg_dev *rdev,
@@ -208,7 +206,6 @@ void amp_rpmsg__frame_leave(struct amp_rpmsg_dev *rdev,
 {
 	struct amp_rpmsg_cb_frame **pp;
 
-	amp_rpmsg__lock(rdev);
 	for (pp = &rdev->cb_frames; *pp; pp = &(*pp)->next) {
 		if (*pp == f) {
 			*pp = f->next;
@@ -218,7 +215,6 @@ void amp_rpmsg__frame_leave(struct amp_rpmsg_dev *rdev,
 	/* NULL if destroyed meanwhile: the endpoint is not touched. */
 	if (f->ept)
 		f->ept->refcnt--;
-	amp_rpmsg__unlock(rdev);
 	amp_rpmsg__cb_unlock(rdev);
 }
 

@@ -100,7 +100,9 @@ static int ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
 		amp_rpmsg__unlock(rdev);
 		if (amp_rpmsg__frame_enter(rdev, &f))
 			unbind(e);
+		amp_rpmsg__lock(rdev);
 		amp_rpmsg__frame_leave(rdev, &f);
+		amp_rpmsg__unlock(rdev);
 		return 0;
 	}
 	bind = rdev->ns_bind_cb;

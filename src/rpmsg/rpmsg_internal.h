@@ -38,14 +38,13 @@ struct amp_rpmsg_transport_ops {
 
 /*
  * A reference an endpoint callback holds, on the dispatching thread's
- * stack, linked in rdev->cb_frames (lock held). Pending from
- * amp_rpmsg__frame_push() until amp_rpmsg__frame_enter() took the
- * callback lock; running from then until amp_rpmsg__frame_leave().
+ * stack, linked in rdev->cb_frames (lock held): pushed by
+ * amp_rpmsg__frame_push(), the callback runs between
+ * amp_rpmsg__frame_enter() and amp_rpmsg__frame_leave().
  */
 struct amp_rpmsg_cb_frame {
 	struct amp_rpmsg_endpoint *ept; /* NULL once destroyed meanwhile */
 	struct amp_rpmsg_cb_frame *next;
-	bool running;
 };
 
 static inline void amp_rpmsg__lock(struct amp_rpmsg_dev *rdev)
@@ -93,14 +92,14 @@ void amp_rpmsg__frame_push(struct amp_rpmsg_dev *rdev,
 			   struct amp_rpmsg_cb_frame *f);
 
 /*
- * Take the callback lock for @f (no lock held); false if the endpoint was
+ * Take the callback lock for @f (lock not held); false if the endpoint was
  * destroyed meanwhile (the callback must then not run). Either way, end
  * with amp_rpmsg__frame_leave().
  */
 bool amp_rpmsg__frame_enter(struct amp_rpmsg_dev *rdev,
 			    struct amp_rpmsg_cb_frame *f);
 
-/* Drop @f's reference and the callback lock (no lock held). */
+/* Unlink @f, drop its reference, release the callback lock (lock held). */
 void amp_rpmsg__frame_leave(struct amp_rpmsg_dev *rdev,
 			    struct amp_rpmsg_cb_frame *f);
 

@@ -458,9 +458,9 @@ int amp_rpmsg_process(struct amp_rpmsg_dev *rdev)
 		if (delivered)
 			ept->cb(ept, buf + AMP_RPMSG_HDR_SIZE, hdr.len, hdr.src,
 				ept->priv);
+		amp_rpmsg__lock(rdev);
 		/* @ept may be gone now (destroyed by its callback). */
 		amp_rpmsg__frame_leave(rdev, &frame);
-		amp_rpmsg__lock(rdev);
 		rdev->rx_hint = hint;
 		if (delivered) {
 			rdev->stats.rx_msgs++;
