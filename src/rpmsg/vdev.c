@@ -287,9 +287,10 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 	ret = host_cfg_ok(cfg);
 	if (ret)
 		return ret;
+	/* The entry lies inside the table (0 bytes left: no entry). */
 	if (cfg->rsc_table &&
 	    ((uintptr_t)vdev < (uintptr_t)cfg->rsc_table ||
-	     (uintptr_t)vdev - (uintptr_t)cfg->rsc_table > cfg->rsc_size))
+	     (uintptr_t)vdev - (uintptr_t)cfg->rsc_table >= cfg->rsc_size))
 		return -EINVAL;
 	ret = vdev_snapshot(
 		port, vdev,

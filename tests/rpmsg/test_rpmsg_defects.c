@@ -466,6 +466,14 @@ static void test_3_start_from_rsc_table(void **state)
 						 TPAIR_RSC_SIZE),
 			 -ENOENT);
 	p->vdev->id = AMP_VIRTIO_ID_RPMSG;
+	/* An entry at (or past) the end of the table given is refused. */
+	hc.vdev = p->vdev;
+	hc.rsc_table = p->mem;
+	hc.rsc_size = 20;
+	assert_int_equal(amp_rpmsg_host_init(&p->hd, &hc), -EINVAL);
+	hc.rsc_size = 20 + 28 + 39;
+	assert_int_equal(amp_rpmsg_host_init(&p->hd, &hc), -EINVAL);
+	hc.vdev = NULL;
 	/* The table must not overlap what the host places. */
 	assert_int_equal(amp_rpmsg_host_init_rsc(&p->hd, &hc, p->mem, 0x1800),
 			 -EINVAL);
