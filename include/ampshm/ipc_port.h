@@ -33,7 +33,7 @@ extern "C" {
 
 /** One shared-memory region the port can translate. */
 struct amp_ipc_region {
-	void *va;    /**< local virtual address of the first byte */
+	void *va; /**< local virtual address of the first byte */
 	amp_pa_t pa; /**< bus/physical address of the first byte (64-bit) */
 	amp_da_t da; /**< device address of the first byte (resource tables) */
 	size_t size; /**< bytes */
@@ -75,15 +75,26 @@ struct amp_ipc_port_ops {
 	void (*lock)(void *priv);
 	/** Release it. */
 	void (*unlock)(void *priv);
+	/**
+	 * Take the device's callback lock. Endpoint callbacks run under it,
+	 * and amp_rpmsg_destroy_ept() takes it, so that destroy never returns
+	 * while another thread runs that endpoint's callback. It must be
+	 * *recursive*: a callback may destroy endpoints (its own included) or
+	 * call amp_rpmsg_process(). Taken before (never after) @c lock. NULL
+	 * (with cb_unlock NULL) means a single-threaded user.
+	 */
+	void (*cb_lock)(void *priv);
+	/** Release one level of the callback lock. */
+	void (*cb_unlock)(void *priv);
 };
 
 /** A port instance. */
 struct amp_ipc_port {
 	const struct amp_ipc_port_ops *ops; /**< operations */
-	void *priv;                         /**< passed to every operation */
+	void *priv; /**< passed to every operation */
 	const struct amp_ipc_region *regions; /**< translatable regions */
-	unsigned int nregions;              /**< number of regions */
-	uint32_t flags;                     /**< AMP_IPC_F_* */
+	unsigned int nregions; /**< number of regions */
+	uint32_t flags; /**< AMP_IPC_F_* */
 };
 
 /**

@@ -25,8 +25,17 @@
  * arrays and buffers), no OS call outside the port (ipc_port.h).
  *
  * Threads: every call takes the port's lock (if it has one) around local
- * state; endpoint callbacks run without it, from amp_rpmsg_process(), and
- * may send, hold buffers and create/destroy endpoints.
+ * state. Endpoint callbacks run from amp_rpmsg_process() without that lock
+ * but under the port's (recursive) callback lock, holding a reference on
+ * their endpoint; they may send, hold buffers and create/destroy endpoints,
+ * their own included. amp_rpmsg_destroy_ept() does not return while
+ * another thread runs the endpoint's callback, and no callback of the
+ * endpoint starts after it returned.
+ *
+ * Layers (see docs/rpmsg.md): the endpoint core (addresses, lookup,
+ * lifetime, callbacks, the send entry points), the virtio transport
+ * (rings, buffers, the VDEV handshake) and the name service, a client of
+ * the endpoint core.
  */
 #ifndef AMPSHM_RPMSG_H
 #define AMPSHM_RPMSG_H
@@ -61,18 +70,18 @@ extern "C" {
 
 /** Message header (16 bytes, little-endian). */
 struct amp_rpmsg_hdr {
-	uint32_t src;      /**< sender's endpoint address */
-	uint32_t dst;      /**< receiver's endpoint address */
+	uint32_t src; /**< sender's endpoint address */
+	uint32_t dst; /**< receiver's endpoint address */
 	uint32_t reserved; /**< 0 on the wire */
-	uint16_t len;      /**< payload bytes */
-	uint16_t flags;    /**< 0 */
+	uint16_t len; /**< payload bytes */
+	uint16_t flags; /**< 0 */
 };
 
 /** Name-service announcement (40 bytes). */
 struct amp_rpmsg_ns_msg {
 	char name[AMP_RPMSG_NAME_SIZE]; /**< service name, NUL terminated */
-	uint32_t addr;                  /**< announced endpoint address */
-	uint32_t flags;                 /**< AMP_RPMSG_NS_CREATE / DESTROY */
+	uint32_t addr; /**< announced endpoint address */
+	uint32_t flags; /**< AMP_RPMSG_NS_CREATE / DESTROY */
 };
 
 _Static_assert(sizeof(struct amp_rpmsg_hdr) == AMP_RPMSG_HDR_SIZE, "hdr");
@@ -84,7 +93,7 @@ _Static_assert(offsetof(struct amp_rpmsg_ns_msg, flags) == 36, "ns.flags");
 
 /** Role of this side. */
 enum amp_rpmsg_role {
-	AMP_RPMSG_HOST = 0,   /**< virtio driver (application processor) */
+	AMP_RPMSG_HOST = 0, /**< virtio driver (application processor) */
 	AMP_RPMSG_REMOTE = 1, /**< virtio device (coprocessor) */
 };
 
@@ -124,24 +133,29 @@ typedef void (*amp_rpmsg_ns_bind_cb)(struct amp_rpmsg_dev *rdev,
 
 /** An endpoint (caller storage). */
 struct amp_rpmsg_endpoint {
-	char name[AMP_RPMSG_NAME_SIZE];  /**< service name ("" for none) */
-	uint32_t addr;                   /**< local address */
-	uint32_t dest_addr;              /**< peer address or ANY */
-	amp_rpmsg_ept_cb cb;             /**< receive callback */
+	char name[AMP_RPMSG_NAME_SIZE]; /**< service name ("" for none) */
+	uint32_t addr; /**< local address */
+	uint32_t dest_addr; /**< peer address or ANY */
+	amp_rpmsg_ept_cb cb; /**< receive callback */
 	amp_rpmsg_ns_unbind_cb ns_unbind_cb; /**< peer service destroyed */
-	void *priv;                      /**< passed to cb */
-	struct amp_rpmsg_dev *rdev;      /**< owning device */
+	void *priv; /**< passed to cb */
+	struct amp_rpmsg_dev *rdev; /**< owning device */
 	struct amp_rpmsg_endpoint *next; /**< device's list */
-	bool announced;                  /**< we sent a create announcement */
+	bool announced; /**< we sent a create announcement */
+	/**
+	 * References: 1 while registered, +1 for each callback running.
+	 * 0 once destroyed (or never created).
+	 */
+	uint32_t refcnt;
 };
 
 /** Counters. */
 struct amp_rpmsg_stats {
-	uint64_t rx_msgs;  /**< messages delivered to callbacks */
-	uint64_t tx_msgs;  /**< messages sent */
-	uint64_t kicks;    /**< notifications sent to the peer */
+	uint64_t rx_msgs; /**< messages delivered to callbacks */
+	uint64_t tx_msgs; /**< messages sent */
+	uint64_t kicks; /**< notifications sent to the peer */
 	uint64_t tx_waits; /**< times a sender waited for a buffer */
-	uint32_t rx_held;  /**< RX buffers currently held by the application */
+	uint32_t rx_held; /**< RX buffers currently held by the application */
 	struct amp_ipc_stats ipc; /**< bad input dropped, per kind */
 };
 
@@ -164,6 +178,12 @@ struct amp_rpmsg_host_cfg {
 	unsigned int nslots[2]; /**< capacity of slots[i] */
 	/** Features the host supports (bit AMP_VIRTIO_RPMSG_F_NS). */
 	uint32_t features;
+	/**
+	 * The loaded resource table (NULL: only the VDEV entry itself is
+	 * known): the host refuses vrings or buffers that overlap it.
+	 */
+	const void *rsc_table;
+	size_t rsc_size; /**< bytes of @c rsc_table */
 };
 
 /** Remote (device) configuration for amp_rpmsg_remote_init(). */
@@ -175,31 +195,47 @@ struct amp_rpmsg_remote_cfg {
 	/** Per-descriptor state for vring0 and vring1 (num entries each). */
 	struct amp_vq_slot *slots[2];
 	unsigned int nslots[2]; /**< capacity of slots[i] */
+	/**
+	 * Bytes of the resource table from @c vdev to the table's end (0:
+	 * unknown, then the caller guarantees room for the header and two
+	 * vrings). The entry is re-validated against it after DRIVER_OK.
+	 */
+	size_t vdev_size;
 };
+
+struct amp_rpmsg_transport_ops;
+struct amp_rpmsg_cb_frame;
 
 /** An RPMsg device, either role (caller storage). */
 struct amp_rpmsg_dev {
-	enum amp_rpmsg_role role;        /**< host or remote */
+	enum amp_rpmsg_role role; /**< host or remote */
 	const struct amp_ipc_port *port; /**< platform port */
-	struct amp_rsc_vdev *vdev;       /**< VDEV entry */
-	struct amp_virtqueue rvq;        /**< queue we receive on */
-	struct amp_virtqueue tvq;        /**< queue we send on */
-	uint32_t features;               /**< negotiated features */
+	struct amp_rsc_vdev *vdev; /**< VDEV entry */
+	struct amp_virtqueue rvq; /**< queue we receive on */
+	struct amp_virtqueue tvq; /**< queue we send on */
+	uint32_t features; /**< negotiated features */
 	struct amp_rpmsg_endpoint *epts; /**< endpoint list */
 	struct amp_rpmsg_endpoint ns_ept; /**< name service (if negotiated) */
-	uint32_t next_addr;              /**< next dynamic address to try */
+	uint32_t next_addr; /**< next dynamic address to try */
 	amp_rpmsg_ns_bind_cb ns_bind_cb; /**< unmatched announcements */
-	void *ns_bind_priv;              /**< passed to ns_bind_cb */
-	amp_ipc_err_cb err_cb;           /**< bad-input reports */
-	void *err_priv;                  /**< passed to err_cb */
-	struct amp_rpmsg_stats stats;    /**< counters */
-	uint32_t tx_timeout_us;          /**< blocking send timeout */
-	char *rx_base;    /**< host: first RX buffer */
-	char *tx_base;    /**< host: first TX buffer */
+	void *ns_bind_priv; /**< passed to ns_bind_cb */
+	amp_ipc_err_cb err_cb; /**< bad-input reports */
+	void *err_priv; /**< passed to err_cb */
+	struct amp_rpmsg_stats stats; /**< counters */
+	uint32_t tx_timeout_us; /**< blocking send timeout */
+	char *rx_base; /**< host: first RX buffer */
+	char *tx_base; /**< host: first TX buffer */
 	uint32_t rx_size; /**< host: RX buffer size */
 	uint32_t tx_size; /**< host: TX buffer size; remote: last seen */
 	uint16_t tx_free; /**< host: free TX list; remote: spare list */
-	bool ready;       /**< handshake done */
+	bool ready; /**< handshake done */
+	/** Transport behind the endpoint core (virtio). */
+	const struct amp_rpmsg_transport_ops *ops;
+	/** Callbacks running (innermost first), under the callback lock. */
+	struct amp_rpmsg_cb_frame *cb_frames;
+	uint32_t vdev_notifyid; /**< notify id of the VDEV, read once */
+	uint16_t rx_hint; /**< remote: RX buffer of the running callback */
+	uint16_t tx_hint; /**< remote: TX buffer last lent to the app */
 };
 
 /**
@@ -231,6 +267,36 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
 			  const struct amp_rpmsg_remote_cfg *cfg,
 			  uint32_t timeout_us);
+
+/**
+ * @brief Start the host side from a resource table anywhere in shared
+ *        memory: find the RPMsg VDEV (validated) and run
+ *        amp_rpmsg_host_init().
+ * @param rdev device storage
+ * @param cfg configuration (its @c vdev, @c rsc_table and @c rsc_size are
+ *        ignored: they come from @p table)
+ * @param table the loaded resource table (shared with the remote)
+ * @param size bytes of the table
+ * @return 0, -ENOENT (no RPMsg VDEV), or amp_rpmsg_host_init()'s errors
+ */
+int amp_rpmsg_host_init_rsc(struct amp_rpmsg_dev *rdev,
+			    const struct amp_rpmsg_host_cfg *cfg, void *table,
+			    size_t size);
+
+/**
+ * @brief Start the remote side from a resource table anywhere in shared
+ *        memory: find the RPMsg VDEV, wait for DRIVER_OK, then validate a
+ *        single snapshot of the entry against the table's bounds.
+ * @param rdev device storage
+ * @param cfg configuration (its @c vdev and @c vdev_size are ignored)
+ * @param table the resource table (the host writes into it)
+ * @param size bytes of the table
+ * @param timeout_us how long to wait for DRIVER_OK (0: do not wait)
+ * @return 0, -ENOENT, or amp_rpmsg_remote_init()'s errors
+ */
+int amp_rpmsg_remote_init_rsc(struct amp_rpmsg_dev *rdev,
+			      const struct amp_rpmsg_remote_cfg *cfg,
+			      void *table, size_t size, uint32_t timeout_us);
 
 /**
  * @brief Stop using the device: unlink every endpoint (no announcement).
@@ -266,8 +332,9 @@ void amp_rpmsg_set_err_cb(struct amp_rpmsg_dev *rdev, amp_ipc_err_cb cb,
  * @param cb receive callback
  * @param unbind_cb called when the peer destroys the service (may be NULL)
  * @param priv passed to @p cb
- * @return 0, -EINVAL, -EADDRINUSE, -ENOSPC (no free dynamic address), or
- *         the error of sending the announcement
+ * @return 0, -EINVAL, -EBUSY (@p ept is already registered), -EADDRINUSE,
+ *         -ENOSPC (no free dynamic address), or the error of sending the
+ *         announcement
  *
  * With the name service negotiated, a named endpoint whose destination is
  * ANY is announced to the peer.
@@ -280,6 +347,12 @@ int amp_rpmsg_create_ept(struct amp_rpmsg_endpoint *ept,
 /**
  * @brief Destroy an endpoint (announcing it if it was announced).
  * @param ept endpoint
+ *
+ * Safe while the endpoint's callback runs: from another thread it waits
+ * until the callback returned (through the port's callback lock); from
+ * the callback itself it returns at once, and the storage must then stay
+ * valid until that callback returns. No callback of @p ept starts after
+ * this returned.
  */
 void amp_rpmsg_destroy_ept(struct amp_rpmsg_endpoint *ept);
 
@@ -459,8 +532,7 @@ uint32_t amp_rpmsg_max_payload(const struct amp_rpmsg_dev *rdev);
  * @param rdev device
  * @param timeout_us microseconds (default 15 s like Linux)
  */
-void amp_rpmsg_set_tx_timeout(struct amp_rpmsg_dev *rdev,
-			      uint32_t timeout_us);
+void amp_rpmsg_set_tx_timeout(struct amp_rpmsg_dev *rdev, uint32_t timeout_us);
 
 /**
  * @brief Copy the counters.

@@ -130,7 +130,10 @@ _Static_assert(offsetof(struct amp_rsc_vdev, vring) == 28, "vrings");
  *         outside @p size), -ENOENT if no such entry
  *
  * The entry found is entirely inside the table, vrings and config space
- * included.
+ * included, *as read during this call*: each field is read once. If the
+ * other side can write the table, a caller must not trust the entry's
+ * num_of_vrings or config_len later without re-checking them against the
+ * table's end (amp_rpmsg_remote_init_rsc() does).
  */
 int amp_rsc_find_vdev(void *table, size_t size, uint32_t virtio_id,
 		      struct amp_rsc_vdev **vdev);

@@ -13,8 +13,9 @@
  * Everything read from the other side is validated: ring indices that jump
  * more than @c num ahead (the queue is then marked broken), descriptor ids
  * out of range or not posted, chained or indirect descriptors, addresses
- * outside the port's regions or not 4-byte aligned (headers are accessed in
- * place), lengths larger than the buffer. A bad entry is
+ * outside the port's regions, lengths larger than the buffer. Buffers may
+ * have any alignment (OpenAMP hosts carve odd sizes back to back): headers
+ * are copied with memcpy, never accessed in place. A bad entry is
  * dropped, counted in the queue's error counters and reported through the
  * optional error callback; the queue keeps running.
  *
@@ -46,20 +47,21 @@ enum amp_vq_role {
  */
 enum amp_ipc_err {
 	AMP_IPC_ERR_AVAIL_IDX = 0, /**< avail idx jumped > num ahead */
-	AMP_IPC_ERR_USED_IDX,      /**< used idx jumped > num ahead */
-	AMP_IPC_ERR_DESC_ID,       /**< descriptor id >= num */
-	AMP_IPC_ERR_DESC_STATE,    /**< id not posted / already held */
-	AMP_IPC_ERR_DESC_CHAIN,    /**< NEXT or INDIRECT flag set */
-	AMP_IPC_ERR_DESC_ADDR,     /**< address outside the shared region */
-	AMP_IPC_ERR_DESC_LEN,      /**< descriptor len 0 / too small */
-	AMP_IPC_ERR_USED_LEN,      /**< used len > buffer size */
-	AMP_IPC_ERR_HDR_LEN,       /**< rpmsg hdr.len > buffer len - 16 */
-	AMP_IPC_ERR_NO_EPT,        /**< no endpoint at hdr.dst */
-	AMP_IPC_ERR_NS_LEN,        /**< name-service message not 40 bytes */
-	AMP_IPC_ERR_NS_NAME,       /**< name without NUL terminator */
-	AMP_IPC_ERR_NS_FLAGS,      /**< unknown name-service flags */
-	AMP_IPC_ERR_BAD_RELEASE,   /**< release of a buffer not held */
-	AMP_IPC_ERR_MAX            /**< number of kinds */
+	AMP_IPC_ERR_USED_IDX, /**< used idx jumped > num ahead */
+	AMP_IPC_ERR_DESC_ID, /**< descriptor id >= num */
+	AMP_IPC_ERR_DESC_STATE, /**< id not posted / already held */
+	AMP_IPC_ERR_DESC_CHAIN, /**< NEXT or INDIRECT flag set */
+	AMP_IPC_ERR_DESC_ADDR, /**< address outside the shared region */
+	AMP_IPC_ERR_DESC_LEN, /**< descriptor len 0 / too small */
+	AMP_IPC_ERR_USED_LEN, /**< used len > buffer size */
+	AMP_IPC_ERR_HDR_LEN, /**< rpmsg hdr.len > buffer len - 16 */
+	AMP_IPC_ERR_NO_EPT, /**< no endpoint at hdr.dst */
+	AMP_IPC_ERR_NS_LEN, /**< name-service message not 40 bytes */
+	AMP_IPC_ERR_NS_NAME, /**< name without NUL terminator */
+	AMP_IPC_ERR_NS_FLAGS, /**< unknown name-service flags */
+	AMP_IPC_ERR_BAD_RELEASE, /**< release of a buffer not held */
+	AMP_IPC_ERR_NS_ADDR, /**< announced address reserved or ANY */
+	AMP_IPC_ERR_MAX /**< number of kinds */
 };
 
 /** Error counters, indexed by enum amp_ipc_err. */
@@ -78,38 +80,38 @@ typedef void (*amp_ipc_err_cb)(enum amp_ipc_err err, uint64_t detail,
 
 /** Per-descriptor state, supplied by the caller (num entries). */
 struct amp_vq_slot {
-	void *va;      /**< driver: buffer; device: translated buffer */
-	amp_pa_t pa;   /**< driver: bus address of the buffer */
+	void *va; /**< driver: buffer; device: translated buffer */
+	amp_pa_t pa; /**< driver: bus address of the buffer */
 	uint32_t size; /**< driver: buffer size; device: descriptor len */
 	uint16_t next; /**< free-list link for the layers above */
 	uint8_t state; /**< AMP_VQ_SLOT_* */
-	uint8_t user;  /**< free for the layer above */
+	uint8_t user; /**< free for the layer above */
 };
 
 /** @name Slot states
  *  @{ */
-#define AMP_VQ_SLOT_FREE 0   /**< owned by this side, not in the ring */
+#define AMP_VQ_SLOT_FREE 0 /**< owned by this side, not in the ring */
 #define AMP_VQ_SLOT_POSTED 1 /**< driver: in the avail ring */
-#define AMP_VQ_SLOT_HELD 2   /**< device: taken from avail, not returned */
+#define AMP_VQ_SLOT_HELD 2 /**< device: taken from avail, not returned */
 /** @} */
 
 /** A virtqueue (local state; the vring itself is in shared memory). */
 struct amp_virtqueue {
-	struct amp_vring vr;            /**< shared ring */
+	struct amp_vring vr; /**< shared ring */
 	const struct amp_ipc_port *port; /**< translation, notify, barriers */
-	struct amp_vq_slot *slots;      /**< per-descriptor state [num] */
-	struct amp_ipc_stats *stats;    /**< counters (may be shared) */
-	amp_ipc_err_cb err_cb;          /**< optional error report */
-	void *err_priv;                 /**< passed to err_cb */
-	uint32_t notifyid;              /**< id passed to port notify */
-	uint16_t num;                   /**< ring size */
-	uint16_t last_seen;  /**< next used (driver) / avail (device) entry */
+	struct amp_vq_slot *slots; /**< per-descriptor state [num] */
+	struct amp_ipc_stats *stats; /**< counters (may be shared) */
+	amp_ipc_err_cb err_cb; /**< optional error report */
+	void *err_priv; /**< passed to err_cb */
+	uint32_t notifyid; /**< id passed to port notify */
+	uint16_t num; /**< ring size */
+	uint16_t last_seen; /**< next used (driver) / avail (device) entry */
 	uint16_t shadow_idx; /**< our published avail (driver) / used idx */
-	uint16_t added;      /**< entries published since the last kick */
-	uint8_t role;        /**< enum amp_vq_role */
-	bool broken;         /**< an index jumped: stop until reset */
-	bool coherent;       /**< skip cache maintenance */
-	bool cb_off;         /**< we asked the peer not to notify us */
+	uint16_t added; /**< entries published since the last kick */
+	uint8_t role; /**< enum amp_vq_role */
+	bool broken; /**< an index jumped: stop until reset */
+	bool coherent; /**< skip cache maintenance */
+	bool cb_off; /**< we asked the peer not to notify us */
 };
 
 /**
@@ -181,10 +183,11 @@ int amp_vq_driver_get_used(struct amp_virtqueue *vq, uint16_t *id,
  *
  * Bad entries are dropped and counted. A descriptor with a valid id but a
  * bad address, length or chain flag is returned at once in the used ring
- * with length 0, so that the driver does not lose the buffer.
+ * with the descriptor's own length (OpenAMP drivers reuse the used length
+ * as the buffer size), so that the driver does not lose the buffer.
  */
-int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id,
-			    void **va, uint32_t *len);
+int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
+			    uint32_t *len);
 
 /**
  * @brief Return a held buffer in the used ring (device role).
@@ -193,8 +196,7 @@ int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id,
  * @param len bytes written into the buffer
  * @return 0, or -EINVAL if @p id is not held or @p len is too large
  */
-int amp_vq_device_put_used(struct amp_virtqueue *vq, uint16_t id,
-			   uint32_t len);
+int amp_vq_device_put_used(struct amp_virtqueue *vq, uint16_t id, uint32_t len);
 
 /**
  * @brief Whether the other side asked to be notified (NO_INTERRUPT /

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Name service (endpoint 53): 40-byte create/destroy announcements with
- * Linux's binding rules. Freestanding.
+ * Linux's binding rules. A client of the endpoint core: it creates its
+ * endpoint, sends and receives through the endpoint API only, and never
+ * sees a ring or a buffer. Freestanding.
  */
 #include "rpmsg/rpmsg_internal.h"
 
-int rpmsg_ns_announce(struct amp_rpmsg_endpoint *ept, uint32_t flags)
+int amp_rpmsg__ns_announce(struct amp_rpmsg_endpoint *ept, uint32_t flags)
 {
 	struct amp_rpmsg_ns_msg msg;
 
 	memset(&msg, 0, sizeof(msg));
 	memcpy(msg.name, ept->name,
-	       rp_strnlen(ept->name, AMP_RPMSG_NAME_SIZE - 1));
+	       amp_rpmsg__strnlen(ept->name, AMP_RPMSG_NAME_SIZE - 1));
 	msg.addr = ept->addr;
 	msg.flags = flags;
 	return amp_rpmsg_send_offchannel(ept, ept->addr, AMP_RPMSG_NS_ADDR,
@@ -31,8 +33,8 @@ static bool name_eq(const char *a, const char *b)
 	return true;
 }
 
-int rpmsg_ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
-		uint32_t src, void *priv)
+static int ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
+		 uint32_t src, void *priv)
 {
 	struct amp_rpmsg_dev *rdev = ns_ept->rdev;
 	struct amp_rpmsg_endpoint *e;
@@ -43,23 +45,32 @@ int rpmsg_ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
 
 	(void)src;
 	(void)priv;
+	if (!rdev)
+		return 0;
 	if (len != sizeof(msg)) {
-		amp_vq_report(&rdev->rvq, AMP_IPC_ERR_NS_LEN, len);
+		amp_rpmsg__report(rdev, AMP_IPC_ERR_NS_LEN, len);
 		return 0;
 	}
-	/* Work on a private copy: the buffer is shared. */
+	/* Work on a private copy, read once: the buffer is shared. */
 	memcpy(&msg, data, sizeof(msg));
-	if (rp_strnlen(msg.name, AMP_RPMSG_NAME_SIZE) >= AMP_RPMSG_NAME_SIZE) {
-		amp_vq_report(&rdev->rvq, AMP_IPC_ERR_NS_NAME, msg.addr);
+	if (amp_rpmsg__strnlen(msg.name, AMP_RPMSG_NAME_SIZE) >=
+	    AMP_RPMSG_NAME_SIZE) {
+		amp_rpmsg__report(rdev, AMP_IPC_ERR_NS_NAME, msg.addr);
 		return 0;
 	}
 	if (msg.flags != AMP_RPMSG_NS_CREATE &&
 	    msg.flags != AMP_RPMSG_NS_DESTROY) {
-		amp_vq_report(&rdev->rvq, AMP_IPC_ERR_NS_FLAGS, msg.flags);
+		amp_rpmsg__report(rdev, AMP_IPC_ERR_NS_FLAGS, msg.flags);
+		return 0;
+	}
+	/* A service lives at a dynamic address, never reserved nor ANY. */
+	if (msg.addr < AMP_RPMSG_RESERVED_ADDRESSES ||
+	    msg.addr == AMP_RPMSG_ADDR_ANY) {
+		amp_rpmsg__report(rdev, AMP_IPC_ERR_NS_ADDR, msg.addr);
 		return 0;
 	}
 
-	rp_lock(rdev);
+	amp_rpmsg__lock(rdev);
 	for (e = rdev->epts; e; e = e->next) {
 		if (e == ns_ept || !e->name[0] || !name_eq(e->name, msg.name))
 			continue;
@@ -72,21 +83,47 @@ int rpmsg_ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
 	}
 	if (e && msg.flags == AMP_RPMSG_NS_CREATE) {
 		e->dest_addr = msg.addr; /* bind a waiting local endpoint */
-		rp_unlock(rdev);
+		amp_rpmsg__unlock(rdev);
 		return 0;
 	}
 	if (e) {
+		struct amp_rpmsg_cb_frame f;
+
 		e->dest_addr = AMP_RPMSG_ADDR_ANY;
 		unbind = e->ns_unbind_cb;
-		rp_unlock(rdev);
-		if (unbind)
+		if (!unbind) {
+			amp_rpmsg__unlock(rdev);
+			return 0;
+		}
+		/* A reference, so that @e is not destroyed under unbind. */
+		amp_rpmsg__frame_push(rdev, e, &f);
+		amp_rpmsg__unlock(rdev);
+		if (amp_rpmsg__frame_enter(rdev, &f))
 			unbind(e);
+		amp_rpmsg__lock(rdev);
+		amp_rpmsg__frame_leave(rdev, &f);
+		amp_rpmsg__unlock(rdev);
 		return 0;
 	}
 	bind = rdev->ns_bind_cb;
 	bind_priv = rdev->ns_bind_priv;
-	rp_unlock(rdev);
+	amp_rpmsg__unlock(rdev);
 	if (msg.flags == AMP_RPMSG_NS_CREATE && bind)
 		bind(rdev, msg.name, msg.addr, bind_priv);
 	return 0;
+}
+
+int amp_rpmsg__ns_start(struct amp_rpmsg_dev *rdev)
+{
+	return amp_rpmsg_create_ept(&rdev->ns_ept, rdev, "", AMP_RPMSG_NS_ADDR,
+				    AMP_RPMSG_NS_ADDR, ns_cb, NULL, NULL);
+}
+
+void amp_rpmsg_set_ns_bind_cb(struct amp_rpmsg_dev *rdev,
+			      amp_rpmsg_ns_bind_cb cb, void *priv)
+{
+	amp_rpmsg__lock(rdev);
+	rdev->ns_bind_cb = cb;
+	rdev->ns_bind_priv = priv;
+	amp_rpmsg__unlock(rdev);
 }

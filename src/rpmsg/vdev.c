@@ -1,11 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The resource-table VDEV handshake for RPMsg, both roles: features,
- * status byte, vring addresses and notify ids. Freestanding.
+ * status byte, vring placement and the layout checks, then the start of
+ * the virtio transport. Freestanding.
+ *
+ * The VDEV entry is shared with the other side, which may rewrite it at
+ * any time. Each role reads the fields it needs exactly once into a local
+ * snapshot, validates the snapshot, and uses only the snapshot; the host
+ * then keeps its own copy of the layout it built (in the virtqueues and
+ * the device) and never reads it back from the table.
  */
 #include <ampshm/cache.h>
 
 #include "rpmsg/rpmsg_internal.h"
+
+/* The fields of a VDEV entry with two vrings, read once. */
+struct vdev_snap {
+	uint32_t type, id, notifyid, dfeatures, gfeatures, config_len;
+	uint8_t num_of_vrings;
+	struct amp_rsc_vring vring[2];
+};
+
+/* A byte range in local addresses, for the overlap checks. */
+struct range {
+	uintptr_t start;
+	uint64_t len;
+};
 
 static void vdev_clean(const struct amp_ipc_port *port, void *p, size_t len)
 {
@@ -27,6 +47,54 @@ static void set_status(const struct amp_ipc_port *port,
 	vdev_clean(port, &vdev->status, 1);
 }
 
+static bool port_ok(const struct amp_ipc_port *port)
+{
+	return port && port->ops && port->ops->notify;
+}
+
+/*
+ * Read the entry once. @avail: bytes of the table from @vdev on (0:
+ * unknown, the caller vouches for the header and two vrings). The entry,
+ * as read, must fit in @avail and have two vrings.
+ */
+static int vdev_snapshot(const struct amp_ipc_port *port,
+			 struct amp_rsc_vdev *vdev, size_t avail,
+			 struct vdev_snap *s)
+{
+	const size_t two = sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring);
+	unsigned int i;
+
+	if (avail && avail < two)
+		return -EINVAL;
+	vdev_inval(port, vdev, two);
+	s->type = AMP_READ_ONCE(vdev->type);
+	s->id = AMP_READ_ONCE(vdev->id);
+	s->notifyid = AMP_READ_ONCE(vdev->notifyid);
+	s->dfeatures = AMP_READ_ONCE(vdev->dfeatures);
+	s->gfeatures = AMP_READ_ONCE(vdev->gfeatures);
+	s->config_len = AMP_READ_ONCE(vdev->config_len);
+	s->num_of_vrings = AMP_READ_ONCE(vdev->num_of_vrings);
+	for (i = 0; i < 2; i++) {
+		struct amp_rsc_vring *v = &vdev->vring[i];
+
+		s->vring[i].da = AMP_READ_ONCE(v->da);
+		s->vring[i].align = AMP_READ_ONCE(v->align);
+		s->vring[i].num = AMP_READ_ONCE(v->num);
+		s->vring[i].notifyid = AMP_READ_ONCE(v->notifyid);
+		s->vring[i].reserved = 0;
+	}
+	if (s->type != AMP_RSC_VDEV || s->id != AMP_VIRTIO_ID_RPMSG ||
+	    s->num_of_vrings < 2)
+		return -EINVAL;
+	if (avail && sizeof(*vdev) +
+				     (uint64_t)s->num_of_vrings *
+					     sizeof(struct amp_rsc_vring) +
+				     s->config_len >
+			     avail)
+		return -EINVAL;
+	return 0;
+}
+
 static bool vring_geometry_ok(uint32_t num, uint32_t align)
 {
 	if (!num || num > AMP_VRING_MAX_NUM || (num & (num - 1)))
@@ -36,108 +104,142 @@ static bool vring_geometry_ok(uint32_t num, uint32_t align)
 	return true;
 }
 
-/* Locate (or place) vring @i and set up its virtqueue. */
-static int setup_vq(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq,
-		    enum amp_vq_role role, struct amp_rsc_vring *rv,
-		    void *mem_if_any, struct amp_vq_slot *slots,
-		    unsigned int nslots)
+static bool overlap(const struct range *a, const struct range *b)
 {
-	const struct amp_ipc_port *port = rdev->port;
-	uint32_t da = AMP_READ_ONCE(rv->da);
-	uint32_t align = AMP_READ_ONCE(rv->align);
-	uint32_t num = AMP_READ_ONCE(rv->num);
-	uint32_t notifyid = AMP_READ_ONCE(rv->notifyid);
-	size_t size;
-	void *mem;
+	if (!a->len || !b->len)
+		return false;
+	return a->start < b->start + b->len && b->start < a->start + a->len;
+}
 
-	if (!vring_geometry_ok(num, align) || !slots || num > nslots)
-		return -EINVAL;
-	size = amp_vring_size(num, align);
-	if (da == AMP_RSC_ADDR_ANY) {
-		amp_da_t chosen;
+/* No two of @n ranges overlap, and none wraps around. */
+static bool disjoint(const struct range *r, unsigned int n)
+{
+	unsigned int i, j;
 
-		if (role != AMP_VQ_DRIVER || !mem_if_any)
-			return -EINVAL;
-		mem = mem_if_any;
-		if (amp_ipc_va_to_da(port, mem, size, &chosen) ||
-		    chosen >= AMP_RSC_ADDR_ANY)
-			return -EFAULT;
-		AMP_WRITE_ONCE(rv->da, (uint32_t)chosen);
-		vdev_clean(port, &rv->da, sizeof(rv->da));
-	} else {
-		mem = amp_ipc_da_to_va(port, da, size);
-		if (!mem)
-			return -EFAULT;
+	for (i = 0; i < n; i++) {
+		if (r[i].start + r[i].len < r[i].start)
+			return false;
+		for (j = i + 1; j < n; j++)
+			if (overlap(&r[i], &r[j]))
+				return false;
 	}
-	return amp_vq_init(vq, role, num, mem, align, slots, port, notifyid);
+	return true;
 }
 
-static int check_vdev(struct amp_rsc_vdev *vdev,
-		      const struct amp_ipc_port *port)
+/* Local address of vring @rv (snapshot), bounds-checked. */
+static void *vring_mem(const struct amp_ipc_port *port,
+		       const struct amp_rsc_vring *rv, void *mem_if_any)
 {
-	if (!vdev || !port || !port->ops || !port->ops->notify)
-		return -EINVAL;
-	vdev_inval(port, vdev,
-		   sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring));
-	if (AMP_READ_ONCE(vdev->type) != AMP_RSC_VDEV ||
-	    AMP_READ_ONCE(vdev->id) != AMP_VIRTIO_ID_RPMSG ||
-	    AMP_READ_ONCE(vdev->num_of_vrings) < 2)
-		return -EINVAL;
-	return 0;
+	size_t size = amp_vring_size(rv->num, rv->align);
+
+	if (rv->da == AMP_RSC_ADDR_ANY)
+		return mem_if_any;
+	return amp_ipc_da_to_va(port, rv->da, size);
 }
 
-int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
-			const struct amp_rpmsg_host_cfg *cfg)
+/* Transport set-up shared by both roles, once the vrings are in place. */
+static int vio_start(struct amp_rpmsg_dev *rdev)
 {
-	const struct amp_ipc_port *port;
-	struct amp_rsc_vdev *vdev;
-	uint32_t i, feat;
-	int ret;
+	rdev->ops = &amp_rpmsg__virtio_ops;
+	rdev->rvq.stats = &rdev->stats.ipc;
+	rdev->tvq.stats = &rdev->stats.ipc;
+	rdev->rvq.err_cb = rdev->err_cb;
+	rdev->rvq.err_priv = rdev->err_priv;
+	rdev->tvq.err_cb = rdev->err_cb;
+	rdev->tvq.err_priv = rdev->err_priv;
+	rdev->rx_hint = AMP_RPMSG_NO_SLOT;
+	rdev->tx_hint = AMP_RPMSG_NO_SLOT;
+	/* Send-side notifications only while waiting for a buffer. */
+	amp_vq_disable_cb(&rdev->tvq);
+	return amp_rpmsg__dev_start(rdev);
+}
 
-	if (!rdev || !cfg)
-		return -EINVAL;
-	port = cfg->port;
-	vdev = cfg->vdev;
-	ret = check_vdev(vdev, port);
-	if (ret)
-		return ret;
+/* ---- host ---------------------------------------------------------------- */
+
+static int host_cfg_ok(const struct amp_rpmsg_host_cfg *cfg)
+{
 	if (!cfg->rx_bufs || !cfg->tx_bufs ||
 	    cfg->rx_buf_size <= AMP_RPMSG_HDR_SIZE ||
 	    cfg->tx_buf_size <= AMP_RPMSG_HDR_SIZE ||
 	    cfg->rx_buf_size > 0xFFFFu + AMP_RPMSG_HDR_SIZE ||
 	    cfg->tx_buf_size > 0xFFFFu + AMP_RPMSG_HDR_SIZE)
 		return -EINVAL;
-	/* Headers are accessed in place: keep every buffer 4-byte aligned. */
-	if (((uintptr_t)cfg->rx_bufs | (uintptr_t)cfg->tx_bufs |
-	     cfg->rx_buf_size | cfg->tx_buf_size) & 3)
+	/* Any buffer alignment: headers are copied, never used in place. */
+	return 0;
+}
+
+/* Place both vrings, check the whole layout, set up the queues. */
+static int host_layout(struct amp_rpmsg_dev *rdev,
+		       const struct amp_rpmsg_host_cfg *cfg,
+		       const struct vdev_snap *s)
+{
+	const struct amp_ipc_port *port = rdev->port;
+	struct range r[5];
+	void *mem[2];
+	unsigned int i;
+	amp_da_t da;
+	int ret;
+
+	for (i = 0; i < 2; i++) {
+		const struct amp_rsc_vring *rv = &s->vring[i];
+
+		if (!vring_geometry_ok(rv->num, rv->align) || !cfg->slots[i] ||
+		    rv->num > cfg->nslots[i])
+			return -EINVAL;
+		mem[i] = vring_mem(port, rv, cfg->vring_mem[i]);
+		if (!mem[i])
+			return rv->da == AMP_RSC_ADDR_ANY ? -EINVAL : -EFAULT;
+		if (amp_ipc_va_to_da(port, mem[i],
+				     amp_vring_size(rv->num, rv->align), &da) ||
+		    da >= AMP_RSC_ADDR_ANY)
+			return -EFAULT;
+		r[i] = (struct range){ (uintptr_t)mem[i],
+				       amp_vring_size(rv->num, rv->align) };
+	}
+	r[2] = (struct range){ (uintptr_t)cfg->rx_bufs,
+			       (uint64_t)s->vring[0].num * cfg->rx_buf_size };
+	r[3] = (struct range){ (uintptr_t)cfg->tx_bufs,
+			       (uint64_t)s->vring[1].num * cfg->tx_buf_size };
+	if (cfg->rsc_table)
+		r[4] = (struct range){ (uintptr_t)cfg->rsc_table,
+				       cfg->rsc_size };
+	else
+		r[4] = (struct range){
+			(uintptr_t)cfg->vdev,
+			sizeof(struct amp_rsc_vdev) +
+				2 * sizeof(struct amp_rsc_vring)
+		};
+	if (!disjoint(r, 5))
 		return -EINVAL;
 
-	memset(rdev, 0, sizeof(*rdev));
-	rdev->role = AMP_RPMSG_HOST;
-	rdev->port = port;
-	rdev->vdev = vdev;
-
-	/* Reset, then ACKNOWLEDGE | DRIVER, as Linux and OpenAMP do. */
-	set_status(port, vdev, 0);
-	set_status(port, vdev, AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER);
-	feat = AMP_READ_ONCE(vdev->dfeatures) & cfg->features &
-	       (1u << AMP_VIRTIO_RPMSG_F_NS);
-	AMP_WRITE_ONCE(vdev->gfeatures, feat);
-	vdev_clean(port, &vdev->gfeatures, sizeof(vdev->gfeatures));
-	rdev->features = feat;
-	set_status(port, vdev,
-		   AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER |
-			   AMP_VIRTIO_S_FEATURES_OK);
-
 	/* vring0: remote-to-host (our RX); vring1: host-to-remote (TX). */
-	ret = setup_vq(rdev, &rdev->rvq, AMP_VQ_DRIVER, &vdev->vring[0],
-		       cfg->vring_mem[0], cfg->slots[0], cfg->nslots[0]);
+	ret = amp_vq_init(&rdev->rvq, AMP_VQ_DRIVER, s->vring[0].num, mem[0],
+			  s->vring[0].align, cfg->slots[0], port,
+			  s->vring[0].notifyid);
 	if (!ret)
-		ret = setup_vq(rdev, &rdev->tvq, AMP_VQ_DRIVER, &vdev->vring[1],
-			       cfg->vring_mem[1], cfg->slots[1],
-			       cfg->nslots[1]);
+		ret = amp_vq_init(&rdev->tvq, AMP_VQ_DRIVER, s->vring[1].num,
+				  mem[1], s->vring[1].align, cfg->slots[1],
+				  port, s->vring[1].notifyid);
 	if (ret)
-		goto fail;
+		return ret;
+	/* Tell the remote where we put the vrings it left to us. */
+	for (i = 0; i < 2; i++) {
+		struct amp_rsc_vring *rv = &cfg->vdev->vring[i];
+
+		if (s->vring[i].da != AMP_RSC_ADDR_ANY)
+			continue;
+		amp_ipc_va_to_da(port, mem[i], r[i].len, &da);
+		AMP_WRITE_ONCE(rv->da, (uint32_t)da);
+		vdev_clean(port, &rv->da, sizeof(rv->da));
+	}
+	return 0;
+}
+
+static int host_buffers(struct amp_rpmsg_dev *rdev,
+			const struct amp_rpmsg_host_cfg *cfg)
+{
+	uint32_t i;
+	int ret;
 
 	rdev->rx_base = cfg->rx_bufs;
 	rdev->rx_size = cfg->rx_buf_size;
@@ -152,27 +254,81 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 			ret = amp_vq_driver_post(&rdev->rvq, (uint16_t)i,
 						 rdev->rx_size, true);
 		if (ret)
-			goto fail;
+			return ret;
 	}
 	rdev->rvq.added = 0;
-	rdev->tx_free = NO_SLOT;
+	rdev->tx_free = AMP_RPMSG_NO_SLOT;
 	for (i = rdev->tvq.num; i-- > 0;) {
 		ret = amp_vq_driver_set_buf(&rdev->tvq, (uint16_t)i,
 					    rdev->tx_base +
 						    (size_t)i * rdev->tx_size,
 					    rdev->tx_size);
 		if (ret)
-			goto fail;
+			return ret;
 		rdev->tvq.slots[i].next = rdev->tx_free;
 		rdev->tx_free = (uint16_t)i;
 	}
-	ret = rpmsg_dev_start(rdev);
+	return 0;
+}
+
+int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
+			const struct amp_rpmsg_host_cfg *cfg)
+{
+	const struct amp_ipc_port *port;
+	struct amp_rsc_vdev *vdev;
+	struct vdev_snap s;
+	uint32_t feat;
+	int ret;
+
+	if (!rdev || !cfg || !cfg->vdev || !port_ok(cfg->port))
+		return -EINVAL;
+	port = cfg->port;
+	vdev = cfg->vdev;
+	ret = host_cfg_ok(cfg);
+	if (ret)
+		return ret;
+	/* The entry lies inside the table (0 bytes left: no entry). */
+	if (cfg->rsc_table &&
+	    ((uintptr_t)vdev < (uintptr_t)cfg->rsc_table ||
+	     (uintptr_t)vdev - (uintptr_t)cfg->rsc_table >= cfg->rsc_size))
+		return -EINVAL;
+	ret = vdev_snapshot(
+		port, vdev,
+		cfg->rsc_table ? cfg->rsc_size - ((uintptr_t)vdev -
+						  (uintptr_t)cfg->rsc_table) :
+				 0,
+		&s);
+	if (ret)
+		return ret;
+
+	memset(rdev, 0, sizeof(*rdev));
+	rdev->role = AMP_RPMSG_HOST;
+	rdev->port = port;
+	rdev->vdev = vdev;
+	rdev->vdev_notifyid = s.notifyid;
+
+	/* Reset, then ACKNOWLEDGE | DRIVER, as Linux and OpenAMP do. */
+	set_status(port, vdev, 0);
+	set_status(port, vdev, AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER);
+	feat = s.dfeatures & cfg->features & (1u << AMP_VIRTIO_RPMSG_F_NS);
+	AMP_WRITE_ONCE(vdev->gfeatures, feat);
+	vdev_clean(port, &vdev->gfeatures, sizeof(vdev->gfeatures));
+	rdev->features = feat;
+	set_status(port, vdev,
+		   AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER |
+			   AMP_VIRTIO_S_FEATURES_OK);
+
+	ret = host_layout(rdev, cfg, &s);
+	if (!ret)
+		ret = host_buffers(rdev, cfg);
+	if (!ret)
+		ret = vio_start(rdev);
 	if (ret)
 		goto fail;
 	set_status(port, vdev,
 		   AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER |
 			   AMP_VIRTIO_S_FEATURES_OK | AMP_VIRTIO_S_DRIVER_OK);
-	port->ops->notify(port->priv, AMP_READ_ONCE(vdev->notifyid));
+	port->ops->notify(port->priv, rdev->vdev_notifyid);
 	return 0;
 fail:
 	set_status(port, vdev, AMP_VIRTIO_S_FAILED);
@@ -180,22 +336,41 @@ fail:
 	return ret;
 }
 
-int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
-			  const struct amp_rpmsg_remote_cfg *cfg,
-			  uint32_t timeout_us)
+int amp_rpmsg_host_init_rsc(struct amp_rpmsg_dev *rdev,
+			    const struct amp_rpmsg_host_cfg *cfg, void *table,
+			    size_t size)
 {
-	const struct amp_ipc_port *port;
-	struct amp_rsc_vdev *vdev;
-	uint8_t status;
+	struct amp_rpmsg_host_cfg c;
 	int ret;
 
 	if (!rdev || !cfg)
 		return -EINVAL;
-	port = cfg->port;
-	vdev = cfg->vdev;
-	ret = check_vdev(vdev, port);
+	c = *cfg;
+	ret = amp_rsc_find_vdev(table, size, AMP_VIRTIO_ID_RPMSG, &c.vdev);
 	if (ret)
 		return ret;
+	c.rsc_table = table;
+	c.rsc_size = size;
+	return amp_rpmsg_host_init(rdev, &c);
+}
+
+/* ---- remote -------------------------------------------------------------- */
+
+static int remote_start(struct amp_rpmsg_dev *rdev,
+			const struct amp_rpmsg_remote_cfg *cfg,
+			struct amp_rsc_vdev *vdev, size_t avail,
+			uint32_t timeout_us)
+{
+	const struct amp_ipc_port *port = cfg->port;
+	struct range r[2];
+	struct vdev_snap s;
+	void *mem[2];
+	uint8_t status;
+	unsigned int i;
+	int ret;
+
+	if (!vdev || !port_ok(port))
+		return -EINVAL;
 	for (;;) {
 		uint32_t token = port->ops->wait_prepare ?
 					 port->ops->wait_prepare(port->priv) :
@@ -217,23 +392,71 @@ int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
 	}
 	amp_ipc_mb(port);
 
+	/* One snapshot of what the host wrote, validated, then used alone. */
+	ret = vdev_snapshot(port, vdev, avail, &s);
+	if (ret)
+		return ret;
+	for (i = 0; i < 2; i++) {
+		const struct amp_rsc_vring *rv = &s.vring[i];
+
+		if (!vring_geometry_ok(rv->num, rv->align) || !cfg->slots[i] ||
+		    rv->num > cfg->nslots[i])
+			return -EINVAL;
+		if (rv->da == AMP_RSC_ADDR_ANY)
+			return -EINVAL;
+		mem[i] = vring_mem(port, rv, NULL);
+		if (!mem[i])
+			return -EFAULT;
+		r[i] = (struct range){ (uintptr_t)mem[i],
+				       amp_vring_size(rv->num, rv->align) };
+	}
+	if (!disjoint(r, 2))
+		return -EINVAL;
+
 	memset(rdev, 0, sizeof(*rdev));
 	rdev->role = AMP_RPMSG_REMOTE;
 	rdev->port = port;
 	rdev->vdev = vdev;
-	vdev_inval(port, vdev,
-		   sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring));
-	rdev->features = AMP_READ_ONCE(vdev->gfeatures) &
-			 AMP_READ_ONCE(vdev->dfeatures) &
+	rdev->vdev_notifyid = s.notifyid;
+	rdev->features = s.gfeatures & s.dfeatures &
 			 (1u << AMP_VIRTIO_RPMSG_F_NS);
 	/* vring0: remote-to-host (our TX); vring1: host-to-remote (RX). */
-	ret = setup_vq(rdev, &rdev->tvq, AMP_VQ_DEVICE, &vdev->vring[0], NULL,
-		       cfg->slots[0], cfg->nslots[0]);
+	ret = amp_vq_init(&rdev->tvq, AMP_VQ_DEVICE, s.vring[0].num, mem[0],
+			  s.vring[0].align, cfg->slots[0], port,
+			  s.vring[0].notifyid);
 	if (!ret)
-		ret = setup_vq(rdev, &rdev->rvq, AMP_VQ_DEVICE, &vdev->vring[1],
-			       NULL, cfg->slots[1], cfg->nslots[1]);
+		ret = amp_vq_init(&rdev->rvq, AMP_VQ_DEVICE, s.vring[1].num,
+				  mem[1], s.vring[1].align, cfg->slots[1], port,
+				  s.vring[1].notifyid);
 	if (ret)
 		return ret;
-	rdev->tx_free = NO_SLOT;
-	return rpmsg_dev_start(rdev);
+	rdev->tx_free = AMP_RPMSG_NO_SLOT;
+	return vio_start(rdev);
+}
+
+int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
+			  const struct amp_rpmsg_remote_cfg *cfg,
+			  uint32_t timeout_us)
+{
+	if (!rdev || !cfg)
+		return -EINVAL;
+	return remote_start(rdev, cfg, cfg->vdev, cfg->vdev_size, timeout_us);
+}
+
+int amp_rpmsg_remote_init_rsc(struct amp_rpmsg_dev *rdev,
+			      const struct amp_rpmsg_remote_cfg *cfg,
+			      void *table, size_t size, uint32_t timeout_us)
+{
+	struct amp_rsc_vdev *vdev;
+	int ret;
+
+	if (!rdev || !cfg)
+		return -EINVAL;
+	ret = amp_rsc_find_vdev(table, size, AMP_VIRTIO_ID_RPMSG, &vdev);
+	if (ret)
+		return ret;
+	/* Re-validated against the table's end after DRIVER_OK. */
+	return remote_start(rdev, cfg, vdev,
+			    size - (size_t)((char *)vdev - (char *)table),
+			    timeout_us);
 }

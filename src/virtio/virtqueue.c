@@ -236,8 +236,7 @@ int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
 			err = AMP_IPC_ERR_DESC_CHAIN;
 		else if (!d.len)
 			err = AMP_IPC_ERR_DESC_LEN;
-		else if ((d.addr & 3) ||
-			 !(p = amp_ipc_pa_to_va(vq->port, d.addr, d.len)))
+		else if (!(p = amp_ipc_pa_to_va(vq->port, d.addr, d.len)))
 			err = AMP_IPC_ERR_DESC_ADDR;
 		s->state = AMP_VQ_SLOT_HELD;
 		if (err != AMP_IPC_ERR_MAX) {
@@ -245,10 +244,14 @@ int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
 				      err == AMP_IPC_ERR_DESC_ADDR ? d.addr :
 				      err == AMP_IPC_ERR_DESC_LEN  ? d.len :
 								     d.flags);
-			/* Give the buffer back empty; never touch it. */
+			/*
+			 * Give the buffer back untouched, with its own length:
+			 * OpenAMP drivers take the used length as the buffer's
+			 * size from then on (0 would make it 4 GiB - 16).
+			 */
 			s->va = NULL;
-			s->size = 0;
-			amp_vq_device_put_used(vq, head, 0);
+			s->size = d.len;
+			amp_vq_device_put_used(vq, head, d.len);
 			continue;
 		}
 		s->va = p;

@@ -20,7 +20,7 @@ done
 # be left undefined.
 NM=${NM:-$(command -v llvm-nm || echo nm)}
 undef=$("$NM" -u "$out"/*.o 2>/dev/null | awk '{print $2}' | sort -u | \
-	grep -v -E '^(__aeabi_[a-z0-9]+|memcpy|memmove|memset|amp_.*|rpmsg_.*)$' || true)
+	grep -v -E '^(__aeabi_[a-z0-9]+|memcpy|memmove|memset|amp_.*)$' || true)
 if [ -n "$undef" ]; then
 	echo "unexpected external symbols: $undef"
 	exit 1

@@ -166,9 +166,13 @@ static void test_desc_chain_indirect(void **state)
 	assert_int_equal(amp_rpmsg_process(&f->p.rd), 0);
 	assert_int_equal(cnt(&f->p.rd, AMP_IPC_ERR_DESC_CHAIN), 2);
 	assert_int_equal(f->rrx.n, 0);
-	/* Valid ids are handed back, empty. */
+	/*
+	 * Valid ids are handed back untouched, with the descriptor's length
+	 * (OpenAMP takes the used len as the buffer size: 0 would wrap).
+	 */
 	assert_int_equal(used_idx1(f), 2);
-	assert_int_equal(f->p.hd.tvq.vr.used->ring[0].len, 0);
+	assert_int_equal(f->p.hd.tvq.vr.used->ring[0].len, 20);
+	assert_int_equal(f->p.hd.tvq.vr.used->ring[1].len, 20);
 }
 
 static void test_desc_addr_outside(void **state)
@@ -187,10 +191,19 @@ static void test_desc_addr_outside(void **state)
 	evil_post(f, 5, f->pa_base + f->size - 16, 16, 0);
 	assert_int_equal(amp_rpmsg_process(&f->p.rd), 0);
 	assert_int_equal(cnt(&f->p.rd, AMP_IPC_ERR_DESC_ADDR), 5);
-	/* Misaligned: headers are accessed in place. */
+	/* Misaligned (OpenAMP carves odd sizes back to back): accepted. */
+	{
+		struct amp_rpmsg_hdr h = { .src = 2001, .dst = 2000, .len = 4 };
+
+		memcpy((char *)txhdr(f, 6) + 2, &h, sizeof(h));
+		memcpy((char *)txhdr(f, 6) + 2 + 16, "odd!", 4);
+	}
 	evil_post(f, 6, txpa(f, 6) + 2, 64, 0);
-	assert_int_equal(amp_rpmsg_process(&f->p.rd), 0);
-	assert_int_equal(cnt(&f->p.rd, AMP_IPC_ERR_DESC_ADDR), 6);
+	assert_int_equal(amp_rpmsg_process(&f->p.rd), 1);
+	assert_int_equal(f->rrx.n, 1);
+	assert_int_equal(cnt(&f->p.rd, AMP_IPC_ERR_DESC_ADDR), 5);
+	/* Refused descriptors went back with their own length. */
+	assert_int_equal(f->p.hd.tvq.vr.used->ring[4].len, 0xFFFFFFFFu);
 }
 
 static void test_desc_len(void **state)
