@@ -22,6 +22,8 @@
 #ifndef AMPSHM_IPC_PORT_H
 #define AMPSHM_IPC_PORT_H
 
+#include <ampshm/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -105,7 +107,7 @@ struct amp_ipc_port {
  * @return local pointer, or NULL if the range is not entirely inside a
  *         region (including on arithmetic overflow)
  */
-void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
+AMP_API void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
 		       uint64_t len);
 
 /**
@@ -115,7 +117,7 @@ void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
  * @param len bytes that must all lie inside one region
  * @return local pointer, or NULL if out of every region
  */
-void *amp_ipc_da_to_va(const struct amp_ipc_port *port, amp_da_t da,
+AMP_API void *amp_ipc_da_to_va(const struct amp_ipc_port *port, amp_da_t da,
 		       uint64_t len);
 
 /**
@@ -126,7 +128,7 @@ void *amp_ipc_da_to_va(const struct amp_ipc_port *port, amp_da_t da,
  * @param pa result
  * @return 0, or -EFAULT if the range is outside every region
  */
-int amp_ipc_va_to_pa(const struct amp_ipc_port *port, const void *va,
+AMP_API int amp_ipc_va_to_pa(const struct amp_ipc_port *port, const void *va,
 		     size_t len, amp_pa_t *pa);
 
 /**
@@ -137,7 +139,7 @@ int amp_ipc_va_to_pa(const struct amp_ipc_port *port, const void *va,
  * @param da result
  * @return 0, or -EFAULT if the range is outside every region
  */
-int amp_ipc_va_to_da(const struct amp_ipc_port *port, const void *va,
+AMP_API int amp_ipc_va_to_da(const struct amp_ipc_port *port, const void *va,
 		     size_t len, amp_da_t *da);
 
 /**
@@ -145,7 +147,7 @@ int amp_ipc_va_to_da(const struct amp_ipc_port *port, const void *va,
  *        port has none).
  * @param port port
  */
-void amp_ipc_mb(const struct amp_ipc_port *port);
+AMP_API void amp_ipc_mb(const struct amp_ipc_port *port);
 
 #ifdef __cplusplus
 }

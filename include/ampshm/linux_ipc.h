@@ -27,6 +27,8 @@
 #ifndef AMPSHM_LINUX_IPC_H
 #define AMPSHM_LINUX_IPC_H
 
+#include <ampshm/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -108,7 +110,7 @@ struct amp_linux_ipc_cfg {
  * @brief Fill @p cfg with the defaults.
  * @param cfg configuration to fill
  */
-void amp_linux_ipc_cfg_default(struct amp_linux_ipc_cfg *cfg);
+AMP_API void amp_linux_ipc_cfg_default(struct amp_linux_ipc_cfg *cfg);
 
 /**
  * @brief The default ampshm layout for a configuration: private header at
@@ -118,7 +120,7 @@ void amp_linux_ipc_cfg_default(struct amp_linux_ipc_cfg *cfg);
  * @param out result
  * @return 0 or -EINVAL (bad sizes)
  */
-int amp_linux_layout_ampshm(const struct amp_linux_ipc_cfg *cfg,
+AMP_API int amp_linux_layout_ampshm(const struct amp_linux_ipc_cfg *cfg,
 			    struct amp_linux_layout *out);
 
 /**
@@ -129,7 +131,7 @@ int amp_linux_layout_ampshm(const struct amp_linux_ipc_cfg *cfg,
  * @param out result
  * @return 0 or -EINVAL (bad sizes)
  */
-int amp_linux_layout_rsc0(const struct amp_linux_ipc_cfg *cfg,
+AMP_API int amp_linux_layout_rsc0(const struct amp_linux_ipc_cfg *cfg,
 			  struct amp_linux_layout *out);
 
 /**
@@ -140,7 +142,7 @@ int amp_linux_layout_rsc0(const struct amp_linux_ipc_cfg *cfg,
  * @return 0, -EEXIST if [pa_base, +size) overlaps a registered physical
  *         range, -EINVAL (bad sizes or layout) or another negative errno
  */
-int amp_linux_ipc_host_create(const struct amp_linux_ipc_cfg *cfg,
+AMP_API int amp_linux_ipc_host_create(const struct amp_linux_ipc_cfg *cfg,
 			      struct amp_linux_ipc **out);
 
 /**
@@ -156,7 +158,7 @@ int amp_linux_ipc_host_create(const struct amp_linux_ipc_cfg *cfg,
  * @return 0, or -EINVAL (not a sealed ampshm region, bad layout), or
  *         another negative errno
  */
-int amp_linux_ipc_remote_attach(int memfd, const struct amp_linux_ipc_cfg *cfg,
+AMP_API int amp_linux_ipc_remote_attach(int memfd, const struct amp_linux_ipc_cfg *cfg,
 				struct amp_linux_ipc **out);
 
 /**
@@ -166,47 +168,47 @@ int amp_linux_ipc_remote_attach(int memfd, const struct amp_linux_ipc_cfg *cfg,
  * @param timeout_us remote: how long to wait for the host's DRIVER_OK
  * @return 0 or a negative errno
  */
-int amp_linux_ipc_rpmsg_start(struct amp_linux_ipc *ipc,
+AMP_API int amp_linux_ipc_rpmsg_start(struct amp_linux_ipc *ipc,
 			      struct amp_rpmsg_dev *rdev, uint32_t timeout_us);
 
 /**
  * @brief The memfd (owned by the instance).
  * @param ipc instance
  */
-int amp_linux_ipc_memfd(const struct amp_linux_ipc *ipc);
+AMP_API int amp_linux_ipc_memfd(const struct amp_linux_ipc *ipc);
 
 /**
  * @brief The port (notify, wait, lock, translation) of this side.
  * @param ipc instance
  */
-const struct amp_ipc_port *amp_linux_ipc_port(struct amp_linux_ipc *ipc);
+AMP_API const struct amp_ipc_port *amp_linux_ipc_port(struct amp_linux_ipc *ipc);
 
 /**
  * @brief The VDEV entry of the resource table in the shared memory.
  * @param ipc instance
  */
-struct amp_rsc_vdev *amp_linux_ipc_vdev(struct amp_linux_ipc *ipc);
+AMP_API struct amp_rsc_vdev *amp_linux_ipc_vdev(struct amp_linux_ipc *ipc);
 
 /**
  * @brief The local mapping of the whole shared memory.
  * @param ipc instance
  * @param size result: bytes (may be NULL)
  */
-void *amp_linux_ipc_shm(struct amp_linux_ipc *ipc, size_t *size);
+AMP_API void *amp_linux_ipc_shm(struct amp_linux_ipc *ipc, size_t *size);
 
 /**
  * @brief Read this side's doorbell counters.
  * @param ipc instance
  * @param st result
  */
-void amp_linux_ipc_get_stats(struct amp_linux_ipc *ipc,
+AMP_API void amp_linux_ipc_get_stats(struct amp_linux_ipc *ipc,
 			     struct amp_linux_ipc_stats *st);
 
 /**
  * @brief Unmap and close everything.
  * @param ipc instance (NULL is ignored)
  */
-void amp_linux_ipc_destroy(struct amp_linux_ipc *ipc);
+AMP_API void amp_linux_ipc_destroy(struct amp_linux_ipc *ipc);
 
 /**
  * @brief Host: send the memfd and the notifier's peer descriptors (with
@@ -220,7 +222,7 @@ void amp_linux_ipc_destroy(struct amp_linux_ipc *ipc);
  * @return 0, -EINVAL (remote, custom notifier, already sent) or a
  *         negative errno
  */
-int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock);
+AMP_API int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock);
 
 /**
  * @brief Remote: receive what amp_linux_ipc_send() sent, open the
@@ -231,7 +233,7 @@ int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock);
  * @return 0, -ECONNRESET if the peer closed, -EPROTO on a bad message, or
  *         a negative errno
  */
-int amp_linux_ipc_remote_recv(int sock, const struct amp_linux_ipc_cfg *cfg,
+AMP_API int amp_linux_ipc_remote_recv(int sock, const struct amp_linux_ipc_cfg *cfg,
 			      struct amp_linux_ipc **out);
 
 /**
@@ -240,7 +242,7 @@ int amp_linux_ipc_remote_recv(int sock, const struct amp_linux_ipc_cfg *cfg,
  * @param fd descriptor to pass
  * @return 0 or a negative errno
  */
-int amp_linux_ipc_send_fd(int sock, int fd);
+AMP_API int amp_linux_ipc_send_fd(int sock, int fd);
 
 /**
  * @brief Receive a file descriptor sent with amp_linux_ipc_send_fd().
@@ -248,7 +250,7 @@ int amp_linux_ipc_send_fd(int sock, int fd);
  * @param fd result (close-on-exec)
  * @return 0, -ECONNRESET if the peer closed, or a negative errno
  */
-int amp_linux_ipc_recv_fd(int sock, int *fd);
+AMP_API int amp_linux_ipc_recv_fd(int sock, int *fd);
 
 #ifdef __cplusplus
 }

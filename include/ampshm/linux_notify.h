@@ -26,6 +26,8 @@
 #ifndef AMPSHM_LINUX_NOTIFY_H
 #define AMPSHM_LINUX_NOTIFY_H
 
+#include <ampshm/export.h>
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -96,7 +98,7 @@ struct amp_linux_notifier {
  * @param out result
  * @return 0, -EINVAL (misaligned bell) or -ENOMEM
  */
-int amp_linux_notifier_futex(void *own_bell, void *peer_bell, uint32_t spin_us,
+AMP_API int amp_linux_notifier_futex(void *own_bell, void *peer_bell, uint32_t spin_us,
 			     struct amp_linux_notifier *out);
 
 /** Configuration of a notifier over file descriptors. */
@@ -124,7 +126,7 @@ struct amp_linux_fd_notifier_cfg {
  * it, bumps a local sequence and wakes the others, so every waiter sees
  * every kick.
  */
-int amp_linux_notifier_fd(const struct amp_linux_fd_notifier_cfg *cfg,
+AMP_API int amp_linux_notifier_fd(const struct amp_linux_fd_notifier_cfg *cfg,
 			  struct amp_linux_notifier *out);
 
 /**
@@ -133,7 +135,7 @@ int amp_linux_notifier_fd(const struct amp_linux_fd_notifier_cfg *cfg,
  * @param out result
  * @return 0 or a negative errno
  */
-int amp_linux_notifier_eventfd_pair(struct amp_linux_notifier *out);
+AMP_API int amp_linux_notifier_eventfd_pair(struct amp_linux_notifier *out);
 
 /**
  * @brief Host: create an AF_UNIX socket pair carrying one byte per kick;
@@ -141,7 +143,7 @@ int amp_linux_notifier_eventfd_pair(struct amp_linux_notifier *out);
  * @param out result
  * @return 0 or a negative errno
  */
-int amp_linux_notifier_socket_pair(struct amp_linux_notifier *out);
+AMP_API int amp_linux_notifier_socket_pair(struct amp_linux_notifier *out);
 
 /**
  * @brief Peer: open the other end of a ready-made notifier from the
@@ -153,7 +155,7 @@ int amp_linux_notifier_socket_pair(struct amp_linux_notifier *out);
  * @param out result
  * @return 0, -EINVAL (wrong kind or count) or a negative errno
  */
-int amp_linux_notifier_open_peer(enum amp_linux_notify_kind kind,
+AMP_API int amp_linux_notifier_open_peer(enum amp_linux_notify_kind kind,
 				 const int *fds, unsigned int nfds,
 				 struct amp_linux_notifier *out);
 
@@ -161,7 +163,7 @@ int amp_linux_notifier_open_peer(enum amp_linux_notify_kind kind,
  * @brief Close a notifier (and any peer descriptors still held).
  * @param n notifier (ops NULL is ignored)
  */
-void amp_linux_notifier_close(struct amp_linux_notifier *n);
+AMP_API void amp_linux_notifier_close(struct amp_linux_notifier *n);
 
 #ifdef __cplusplus
 }

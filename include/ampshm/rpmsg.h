@@ -40,9 +40,12 @@
 #ifndef AMPSHM_RPMSG_H
 #define AMPSHM_RPMSG_H
 
+#include <ampshm/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ampshm/types.h>
 #include <ampshm/ipc_port.h>
 #include <ampshm/rsc_table.h>
 #include <ampshm/virtqueue.h>
@@ -84,12 +87,12 @@ struct amp_rpmsg_ns_msg {
 	uint32_t flags; /**< AMP_RPMSG_NS_CREATE / DESTROY */
 };
 
-_Static_assert(sizeof(struct amp_rpmsg_hdr) == AMP_RPMSG_HDR_SIZE, "hdr");
-_Static_assert(offsetof(struct amp_rpmsg_hdr, len) == 12, "hdr.len");
-_Static_assert(offsetof(struct amp_rpmsg_hdr, flags) == 14, "hdr.flags");
-_Static_assert(sizeof(struct amp_rpmsg_ns_msg) == 40, "ns msg");
-_Static_assert(offsetof(struct amp_rpmsg_ns_msg, addr) == 32, "ns.addr");
-_Static_assert(offsetof(struct amp_rpmsg_ns_msg, flags) == 36, "ns.flags");
+AMP_STATIC_ASSERT(sizeof(struct amp_rpmsg_hdr) == AMP_RPMSG_HDR_SIZE, "hdr");
+AMP_STATIC_ASSERT(offsetof(struct amp_rpmsg_hdr, len) == 12, "hdr.len");
+AMP_STATIC_ASSERT(offsetof(struct amp_rpmsg_hdr, flags) == 14, "hdr.flags");
+AMP_STATIC_ASSERT(sizeof(struct amp_rpmsg_ns_msg) == 40, "ns msg");
+AMP_STATIC_ASSERT(offsetof(struct amp_rpmsg_ns_msg, addr) == 32, "ns.addr");
+AMP_STATIC_ASSERT(offsetof(struct amp_rpmsg_ns_msg, flags) == 36, "ns.flags");
 
 /** Role of this side. */
 enum amp_rpmsg_role {
@@ -236,6 +239,11 @@ struct amp_rpmsg_dev {
 	uint32_t vdev_notifyid; /**< notify id of the VDEV, read once */
 	uint16_t rx_hint; /**< remote: RX buffer of the running callback */
 	uint16_t tx_hint; /**< remote: TX buffer last lent to the app */
+	/**
+	 * Senders waiting for a TX buffer: the peer is asked to notify
+	 * while any waits, and told to stop only when the last one leaves.
+	 */
+	uint16_t tx_waiters;
 };
 
 /**
@@ -251,7 +259,7 @@ struct amp_rpmsg_dev {
  * writing the chosen da back), posts every RX buffer, then sets DRIVER_OK
  * and notifies the remote.
  */
-int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
+AMP_API int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 			const struct amp_rpmsg_host_cfg *cfg);
 
 /**
@@ -264,7 +272,7 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
  *
  * Tests the DRIVER_OK bit (not equality), then adopts the host's vrings.
  */
-int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
+AMP_API int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
 			  const struct amp_rpmsg_remote_cfg *cfg,
 			  uint32_t timeout_us);
 
@@ -279,7 +287,7 @@ int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
  * @param size bytes of the table
  * @return 0, -ENOENT (no RPMsg VDEV), or amp_rpmsg_host_init()'s errors
  */
-int amp_rpmsg_host_init_rsc(struct amp_rpmsg_dev *rdev,
+AMP_API int amp_rpmsg_host_init_rsc(struct amp_rpmsg_dev *rdev,
 			    const struct amp_rpmsg_host_cfg *cfg, void *table,
 			    size_t size);
 
@@ -294,7 +302,7 @@ int amp_rpmsg_host_init_rsc(struct amp_rpmsg_dev *rdev,
  * @param timeout_us how long to wait for DRIVER_OK (0: do not wait)
  * @return 0, -ENOENT, or amp_rpmsg_remote_init()'s errors
  */
-int amp_rpmsg_remote_init_rsc(struct amp_rpmsg_dev *rdev,
+AMP_API int amp_rpmsg_remote_init_rsc(struct amp_rpmsg_dev *rdev,
 			      const struct amp_rpmsg_remote_cfg *cfg,
 			      void *table, size_t size, uint32_t timeout_us);
 
@@ -302,7 +310,7 @@ int amp_rpmsg_remote_init_rsc(struct amp_rpmsg_dev *rdev,
  * @brief Stop using the device: unlink every endpoint (no announcement).
  * @param rdev device
  */
-void amp_rpmsg_deinit(struct amp_rpmsg_dev *rdev);
+AMP_API void amp_rpmsg_deinit(struct amp_rpmsg_dev *rdev);
 
 /**
  * @brief Register the callback for unmatched name-service announcements.
@@ -310,7 +318,7 @@ void amp_rpmsg_deinit(struct amp_rpmsg_dev *rdev);
  * @param cb callback (NULL to ignore such announcements)
  * @param priv passed to @p cb
  */
-void amp_rpmsg_set_ns_bind_cb(struct amp_rpmsg_dev *rdev,
+AMP_API void amp_rpmsg_set_ns_bind_cb(struct amp_rpmsg_dev *rdev,
 			      amp_rpmsg_ns_bind_cb cb, void *priv);
 
 /**
@@ -319,7 +327,7 @@ void amp_rpmsg_set_ns_bind_cb(struct amp_rpmsg_dev *rdev,
  * @param cb callback (NULL: count only)
  * @param priv passed to @p cb
  */
-void amp_rpmsg_set_err_cb(struct amp_rpmsg_dev *rdev, amp_ipc_err_cb cb,
+AMP_API void amp_rpmsg_set_err_cb(struct amp_rpmsg_dev *rdev, amp_ipc_err_cb cb,
 			  void *priv);
 
 /**
@@ -339,7 +347,7 @@ void amp_rpmsg_set_err_cb(struct amp_rpmsg_dev *rdev, amp_ipc_err_cb cb,
  * With the name service negotiated, a named endpoint whose destination is
  * ANY is announced to the peer.
  */
-int amp_rpmsg_create_ept(struct amp_rpmsg_endpoint *ept,
+AMP_API int amp_rpmsg_create_ept(struct amp_rpmsg_endpoint *ept,
 			 struct amp_rpmsg_dev *rdev, const char *name,
 			 uint32_t src, uint32_t dest, amp_rpmsg_ept_cb cb,
 			 amp_rpmsg_ns_unbind_cb unbind_cb, void *priv);
@@ -354,13 +362,13 @@ int amp_rpmsg_create_ept(struct amp_rpmsg_endpoint *ept,
  * valid until that callback returns. No callback of @p ept starts after
  * this returned.
  */
-void amp_rpmsg_destroy_ept(struct amp_rpmsg_endpoint *ept);
+AMP_API void amp_rpmsg_destroy_ept(struct amp_rpmsg_endpoint *ept);
 
 /**
  * @brief Whether an endpoint knows its peer's address.
  * @param ept endpoint
  */
-bool amp_rpmsg_ept_is_bound(const struct amp_rpmsg_endpoint *ept);
+AMP_API bool amp_rpmsg_ept_is_bound(const struct amp_rpmsg_endpoint *ept);
 
 /**
  * @brief Send to the bound peer, waiting up to the TX timeout for a buffer.
@@ -370,7 +378,7 @@ bool amp_rpmsg_ept_is_bound(const struct amp_rpmsg_endpoint *ept);
  * @return @p len, or -ENOTCONN (unbound / not ready), -EMSGSIZE,
  *         -ETIMEDOUT, -EIO (queue broken by bad peer input)
  */
-int amp_rpmsg_send(struct amp_rpmsg_endpoint *ept, const void *data,
+AMP_API int amp_rpmsg_send(struct amp_rpmsg_endpoint *ept, const void *data,
 		   size_t len);
 
 /**
@@ -380,7 +388,7 @@ int amp_rpmsg_send(struct amp_rpmsg_endpoint *ept, const void *data,
  * @param len payload bytes
  * @return @p len or a negative errno
  */
-int amp_rpmsg_trysend(struct amp_rpmsg_endpoint *ept, const void *data,
+AMP_API int amp_rpmsg_trysend(struct amp_rpmsg_endpoint *ept, const void *data,
 		      size_t len);
 
 /**
@@ -391,7 +399,7 @@ int amp_rpmsg_trysend(struct amp_rpmsg_endpoint *ept, const void *data,
  * @param dst destination address
  * @return @p len or a negative errno
  */
-int amp_rpmsg_sendto(struct amp_rpmsg_endpoint *ept, const void *data,
+AMP_API int amp_rpmsg_sendto(struct amp_rpmsg_endpoint *ept, const void *data,
 		     size_t len, uint32_t dst);
 
 /**
@@ -402,7 +410,7 @@ int amp_rpmsg_sendto(struct amp_rpmsg_endpoint *ept, const void *data,
  * @param dst destination address
  * @return @p len or a negative errno
  */
-int amp_rpmsg_trysendto(struct amp_rpmsg_endpoint *ept, const void *data,
+AMP_API int amp_rpmsg_trysendto(struct amp_rpmsg_endpoint *ept, const void *data,
 			size_t len, uint32_t dst);
 
 /**
@@ -414,7 +422,7 @@ int amp_rpmsg_trysendto(struct amp_rpmsg_endpoint *ept, const void *data,
  * @param len payload bytes
  * @return @p len or a negative errno
  */
-int amp_rpmsg_send_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
+AMP_API int amp_rpmsg_send_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
 			      uint32_t dst, const void *data, size_t len);
 
 /**
@@ -426,7 +434,7 @@ int amp_rpmsg_send_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
  * @param len payload bytes
  * @return @p len or a negative errno
  */
-int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
+AMP_API int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
 				 uint32_t dst, const void *data, size_t len);
 
 /**
@@ -440,7 +448,7 @@ int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
  * Hand it back with amp_rpmsg_send_nocopy() (or a variant) or
  * amp_rpmsg_release_tx_buffer().
  */
-void *amp_rpmsg_get_tx_payload_buffer(struct amp_rpmsg_endpoint *ept,
+AMP_API void *amp_rpmsg_get_tx_payload_buffer(struct amp_rpmsg_endpoint *ept,
 				      uint32_t *size, bool wait);
 
 /**
@@ -451,7 +459,7 @@ void *amp_rpmsg_get_tx_payload_buffer(struct amp_rpmsg_endpoint *ept,
  * @param len payload bytes written
  * @return @p len, or -EINVAL (not such a buffer), -EMSGSIZE, -ENOTCONN
  */
-int amp_rpmsg_send_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
+AMP_API int amp_rpmsg_send_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
 			  size_t len);
 
 /**
@@ -462,7 +470,7 @@ int amp_rpmsg_send_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
  * @param dst destination address
  * @return @p len or a negative errno
  */
-int amp_rpmsg_sendto_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
+AMP_API int amp_rpmsg_sendto_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
 			    size_t len, uint32_t dst);
 
 /**
@@ -474,7 +482,7 @@ int amp_rpmsg_sendto_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
  * @param len payload bytes
  * @return @p len or a negative errno
  */
-int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept,
+AMP_API int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept,
 				     uint32_t src, uint32_t dst, void *data,
 				     size_t len);
 
@@ -484,7 +492,7 @@ int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept,
  * @param data payload pointer from amp_rpmsg_get_tx_payload_buffer()
  * @return 0 or -EINVAL
  */
-int amp_rpmsg_release_tx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
+AMP_API int amp_rpmsg_release_tx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
 
 /**
  * @brief Keep an RX buffer after the callback returns (call it from the
@@ -493,7 +501,7 @@ int amp_rpmsg_release_tx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
  * @param data payload pointer passed to the callback
  * @return 0 or -EINVAL
  */
-int amp_rpmsg_hold_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
+AMP_API int amp_rpmsg_hold_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
 
 /**
  * @brief Give a held RX buffer back to the peer.
@@ -501,14 +509,14 @@ int amp_rpmsg_hold_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
  * @param data payload pointer passed to the callback
  * @return 0 or -EINVAL (not held)
  */
-int amp_rpmsg_release_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
+AMP_API int amp_rpmsg_release_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
 
 /**
  * @brief Deliver every pending message to its endpoint's callback.
  * @param rdev device
  * @return messages delivered (>= 0), or -ENOTCONN / -EIO
  */
-int amp_rpmsg_process(struct amp_rpmsg_dev *rdev);
+AMP_API int amp_rpmsg_process(struct amp_rpmsg_dev *rdev);
 
 /**
  * @brief Process pending messages; if there were none, wait for a
@@ -517,7 +525,7 @@ int amp_rpmsg_process(struct amp_rpmsg_dev *rdev);
  * @param timeout_us microseconds (UINT32_MAX: forever)
  * @return messages delivered, or -ETIMEDOUT, or another negative errno
  */
-int amp_rpmsg_poll(struct amp_rpmsg_dev *rdev, uint32_t timeout_us);
+AMP_API int amp_rpmsg_poll(struct amp_rpmsg_dev *rdev, uint32_t timeout_us);
 
 /**
  * @brief Largest payload one message can carry in our send direction.
@@ -525,21 +533,21 @@ int amp_rpmsg_poll(struct amp_rpmsg_dev *rdev, uint32_t timeout_us);
  * @return bytes (0 if unknown yet: a remote learns it from the host's
  *         first buffer)
  */
-uint32_t amp_rpmsg_max_payload(const struct amp_rpmsg_dev *rdev);
+AMP_API uint32_t amp_rpmsg_max_payload(const struct amp_rpmsg_dev *rdev);
 
 /**
  * @brief Set the time blocking sends wait for a buffer.
  * @param rdev device
  * @param timeout_us microseconds (default 15 s like Linux)
  */
-void amp_rpmsg_set_tx_timeout(struct amp_rpmsg_dev *rdev, uint32_t timeout_us);
+AMP_API void amp_rpmsg_set_tx_timeout(struct amp_rpmsg_dev *rdev, uint32_t timeout_us);
 
 /**
  * @brief Copy the counters.
  * @param rdev device
  * @param st result
  */
-void amp_rpmsg_get_stats(struct amp_rpmsg_dev *rdev,
+AMP_API void amp_rpmsg_get_stats(struct amp_rpmsg_dev *rdev,
 			 struct amp_rpmsg_stats *st);
 
 #ifdef __cplusplus

@@ -13,8 +13,11 @@
 #ifndef AMPSHM_RSC_TABLE_H
 #define AMPSHM_RSC_TABLE_H
 
+#include <ampshm/export.h>
+
 #include <stddef.h>
 #include <stdint.h>
+#include <ampshm/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -105,19 +108,19 @@ struct amp_rsc_vdev {
 	struct amp_rsc_vring vring[]; /**< then config space */
 };
 
-_Static_assert(sizeof(struct amp_rsc_table) == 16, "rsc table header");
-_Static_assert(sizeof(struct amp_rsc_carveout) == 56, "carveout size");
-_Static_assert(offsetof(struct amp_rsc_carveout, name) == 24, "co name");
-_Static_assert(sizeof(struct amp_rsc_trace) == 48, "trace size");
-_Static_assert(offsetof(struct amp_rsc_trace, name) == 16, "trace name");
-_Static_assert(sizeof(struct amp_rsc_vring) == 20, "vdev vring size");
-_Static_assert(offsetof(struct amp_rsc_vring, notifyid) == 12, "notifyid");
-_Static_assert(sizeof(struct amp_rsc_vdev) == 28, "vdev size");
-_Static_assert(offsetof(struct amp_rsc_vdev, gfeatures) == 16, "gfeatures");
-_Static_assert(offsetof(struct amp_rsc_vdev, config_len) == 20, "cfg len");
-_Static_assert(offsetof(struct amp_rsc_vdev, status) == 24, "status");
-_Static_assert(offsetof(struct amp_rsc_vdev, num_of_vrings) == 25, "nvr");
-_Static_assert(offsetof(struct amp_rsc_vdev, vring) == 28, "vrings");
+AMP_STATIC_ASSERT(sizeof(struct amp_rsc_table) == 16, "rsc table header");
+AMP_STATIC_ASSERT(sizeof(struct amp_rsc_carveout) == 56, "carveout size");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_carveout, name) == 24, "co name");
+AMP_STATIC_ASSERT(sizeof(struct amp_rsc_trace) == 48, "trace size");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_trace, name) == 16, "trace name");
+AMP_STATIC_ASSERT(sizeof(struct amp_rsc_vring) == 20, "vdev vring size");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_vring, notifyid) == 12, "notifyid");
+AMP_STATIC_ASSERT(sizeof(struct amp_rsc_vdev) == 28, "vdev size");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_vdev, gfeatures) == 16, "gfeatures");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_vdev, config_len) == 20, "cfg len");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_vdev, status) == 24, "status");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_vdev, num_of_vrings) == 25, "nvr");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_vdev, vring) == 28, "vrings");
 
 /**
  * @brief Find a VDEV entry of a given virtio id in a resource table,
@@ -135,7 +138,7 @@ _Static_assert(offsetof(struct amp_rsc_vdev, vring) == 28, "vrings");
  * num_of_vrings or config_len later without re-checking them against the
  * table's end (amp_rpmsg_remote_init_rsc() does).
  */
-int amp_rsc_find_vdev(void *table, size_t size, uint32_t virtio_id,
+AMP_API int amp_rsc_find_vdev(void *table, size_t size, uint32_t virtio_id,
 		      struct amp_rsc_vdev **vdev);
 
 #ifdef __cplusplus

@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <ampshm/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,13 +60,13 @@ struct amp_rsc_carveout64 {
 	char name[32]; /**< name, NUL-terminated */
 };
 
-_Static_assert(sizeof(struct amp_rsc_vendor_hdr) == 8, "vendor hdr");
-_Static_assert(sizeof(struct amp_rsc_carveout64) == 72, "carveout64 size");
-_Static_assert(offsetof(struct amp_rsc_carveout64, da) == 8, "co64 da");
-_Static_assert(offsetof(struct amp_rsc_carveout64, pa) == 16, "co64 pa");
-_Static_assert(offsetof(struct amp_rsc_carveout64, size) == 24, "co64 sz");
-_Static_assert(offsetof(struct amp_rsc_carveout64, flags) == 32, "co64 fl");
-_Static_assert(offsetof(struct amp_rsc_carveout64, name) == 40, "co64 nm");
+AMP_STATIC_ASSERT(sizeof(struct amp_rsc_vendor_hdr) == 8, "vendor hdr");
+AMP_STATIC_ASSERT(sizeof(struct amp_rsc_carveout64) == 72, "carveout64 size");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_carveout64, da) == 8, "co64 da");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_carveout64, pa) == 16, "co64 pa");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_carveout64, size) == 24, "co64 sz");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_carveout64, flags) == 32, "co64 fl");
+AMP_STATIC_ASSERT(offsetof(struct amp_rsc_carveout64, name) == 40, "co64 nm");
 
 #ifdef __cplusplus
 }

@@ -266,7 +266,7 @@ AMP_API int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn 
  * @brief Name of a direction, for messages: "TO_DEVICE", "FROM_DEVICE",
  *        "BIDIR", or "invalid".
  */
-const char *amp_dir_name(enum amp_dir dir);
+AMP_API const char *amp_dir_name(enum amp_dir dir);
 
 /** Who owns a byte of an attached buffer. */
 enum amp_owner {

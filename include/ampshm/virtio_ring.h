@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <ampshm/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,13 +70,13 @@ struct amp_vring_used {
 	struct amp_vring_used_elem ring[]; /**< then u16 avail_event */
 };
 
-_Static_assert(sizeof(struct amp_vring_desc) == 16, "vring desc size");
-_Static_assert(offsetof(struct amp_vring_desc, len) == 8, "desc.len");
-_Static_assert(offsetof(struct amp_vring_desc, flags) == 12, "desc.flags");
-_Static_assert(offsetof(struct amp_vring_desc, next) == 14, "desc.next");
-_Static_assert(sizeof(struct amp_vring_avail) == 4, "avail header");
-_Static_assert(sizeof(struct amp_vring_used_elem) == 8, "used elem");
-_Static_assert(sizeof(struct amp_vring_used) == 4, "used header");
+AMP_STATIC_ASSERT(sizeof(struct amp_vring_desc) == 16, "vring desc size");
+AMP_STATIC_ASSERT(offsetof(struct amp_vring_desc, len) == 8, "desc.len");
+AMP_STATIC_ASSERT(offsetof(struct amp_vring_desc, flags) == 12, "desc.flags");
+AMP_STATIC_ASSERT(offsetof(struct amp_vring_desc, next) == 14, "desc.next");
+AMP_STATIC_ASSERT(sizeof(struct amp_vring_avail) == 4, "avail header");
+AMP_STATIC_ASSERT(sizeof(struct amp_vring_used_elem) == 8, "used elem");
+AMP_STATIC_ASSERT(sizeof(struct amp_vring_used) == 4, "used header");
 
 /** A vring as one side sees it: pointers into shared memory. */
 struct amp_vring {

@@ -25,6 +25,8 @@
 #ifndef AMPSHM_VIRTQUEUE_H
 #define AMPSHM_VIRTQUEUE_H
 
+#include <ampshm/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -129,7 +131,7 @@ struct amp_virtqueue {
  * The driver role also resets the shared ring (indices, flags) to zero; the
  * device role adopts the indices it finds.
  */
-int amp_vq_init(struct amp_virtqueue *vq, enum amp_vq_role role,
+AMP_API int amp_vq_init(struct amp_virtqueue *vq, enum amp_vq_role role,
 		unsigned int num, void *mem, size_t align,
 		struct amp_vq_slot *slots, const struct amp_ipc_port *port,
 		uint32_t notifyid);
@@ -142,7 +144,7 @@ int amp_vq_init(struct amp_virtqueue *vq, enum amp_vq_role role,
  * @param size buffer size in bytes
  * @return 0, -EINVAL, or -EFAULT if the buffer is not in a port region
  */
-int amp_vq_driver_set_buf(struct amp_virtqueue *vq, uint16_t id, void *va,
+AMP_API int amp_vq_driver_set_buf(struct amp_virtqueue *vq, uint16_t id, void *va,
 			  uint32_t size);
 
 /**
@@ -155,7 +157,7 @@ int amp_vq_driver_set_buf(struct amp_virtqueue *vq, uint16_t id, void *va,
  *
  * The descriptor is rewritten from the driver's private copy each time.
  */
-int amp_vq_driver_post(struct amp_virtqueue *vq, uint16_t id, uint32_t len,
+AMP_API int amp_vq_driver_post(struct amp_virtqueue *vq, uint16_t id, uint32_t len,
 		       bool device_writes);
 
 /**
@@ -170,7 +172,7 @@ int amp_vq_driver_post(struct amp_virtqueue *vq, uint16_t id, uint32_t len,
  * Invalid entries (bad id, id not posted) are dropped and counted, and the
  * next entry is tried.
  */
-int amp_vq_driver_get_used(struct amp_virtqueue *vq, uint16_t *id,
+AMP_API int amp_vq_driver_get_used(struct amp_virtqueue *vq, uint16_t *id,
 			   uint32_t *len);
 
 /**
@@ -186,7 +188,7 @@ int amp_vq_driver_get_used(struct amp_virtqueue *vq, uint16_t *id,
  * with the descriptor's own length (OpenAMP drivers reuse the used length
  * as the buffer size), so that the driver does not lose the buffer.
  */
-int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
+AMP_API int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
 			    uint32_t *len);
 
 /**
@@ -196,14 +198,14 @@ int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
  * @param len bytes written into the buffer
  * @return 0, or -EINVAL if @p id is not held or @p len is too large
  */
-int amp_vq_device_put_used(struct amp_virtqueue *vq, uint16_t id, uint32_t len);
+AMP_API int amp_vq_device_put_used(struct amp_virtqueue *vq, uint16_t id, uint32_t len);
 
 /**
  * @brief Whether the other side asked to be notified (NO_INTERRUPT /
  *        NO_NOTIFY not set). Issues a full barrier first.
  * @param vq queue
  */
-bool amp_vq_peer_wants_notify(struct amp_virtqueue *vq);
+AMP_API bool amp_vq_peer_wants_notify(struct amp_virtqueue *vq);
 
 /**
  * @brief Notify the other side if something was published since the last
@@ -211,27 +213,27 @@ bool amp_vq_peer_wants_notify(struct amp_virtqueue *vq);
  * @param vq queue
  * @return 1 if notified, 0 if not needed, negative errno from the port
  */
-int amp_vq_kick(struct amp_virtqueue *vq);
+AMP_API int amp_vq_kick(struct amp_virtqueue *vq);
 
 /**
  * @brief Ask the other side not to notify us about this queue
  *        (driver: avail NO_INTERRUPT; device: used NO_NOTIFY).
  * @param vq queue
  */
-void amp_vq_disable_cb(struct amp_virtqueue *vq);
+AMP_API void amp_vq_disable_cb(struct amp_virtqueue *vq);
 
 /**
  * @brief Ask to be notified again, then check for work that raced.
  * @param vq queue
  * @return true if entries are already pending (process them before waiting)
  */
-bool amp_vq_enable_cb(struct amp_virtqueue *vq);
+AMP_API bool amp_vq_enable_cb(struct amp_virtqueue *vq);
 
 /**
  * @brief Whether entries from the other side are pending (no validation).
  * @param vq queue
  */
-bool amp_vq_pending(struct amp_virtqueue *vq);
+AMP_API bool amp_vq_pending(struct amp_virtqueue *vq);
 
 /**
  * @brief Record one bad-input event: count it and call the error callback.
@@ -239,7 +241,7 @@ bool amp_vq_pending(struct amp_virtqueue *vq);
  * @param err kind
  * @param detail offending value
  */
-void amp_vq_report(struct amp_virtqueue *vq, enum amp_ipc_err err,
+AMP_API void amp_vq_report(struct amp_virtqueue *vq, enum amp_ipc_err err,
 		   uint64_t detail);
 
 #ifdef __cplusplus

@@ -120,15 +120,17 @@ static int tx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, bool wait)
 		if (!port->ops->wait)
 			break;
 		/* Ask the peer to tell us when it returns/posts buffers. */
+		if (!waited) {
+			rdev->stats.tx_waits++;
+			rdev->tx_waiters++;
+			waited = true;
+		}
 		if (amp_vq_enable_cb(vq))
 			continue;
-		if (waited && !remaining) {
+		if (!remaining) {
 			ret = -ETIMEDOUT;
 			break;
 		}
-		if (!waited)
-			rdev->stats.tx_waits++;
-		waited = true;
 		amp_rpmsg__unlock(rdev);
 		ret = port->ops->wait(port->priv, token, &remaining);
 		amp_rpmsg__lock(rdev);
@@ -139,7 +141,9 @@ static int tx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, bool wait)
 			break;
 		}
 	}
-	if (waited)
+	/* Other senders may still wait: only the last one turns the
+	 * peer's notifications off again. */
+	if (waited && !--rdev->tx_waiters)
 		amp_vq_disable_cb(vq);
 	return ret;
 }
