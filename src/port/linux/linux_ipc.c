@@ -73,6 +73,7 @@ struct amp_linux_ipc {
 	struct amp_ipc_region region;
 	struct amp_ipc_port port;
 	pthread_mutex_t lock;
+	pthread_mutex_t cblock; /* recursive: a callback may destroy itself */
 	bool locked_init;
 	bool phys_added;
 	struct amp_linux_notifier nt;
@@ -279,12 +280,28 @@ static void lx_unlock(void *priv)
 	pthread_mutex_unlock(&ipc->lock);
 }
 
+static void lx_cb_lock(void *priv)
+{
+	struct amp_linux_ipc *ipc = priv;
+
+	pthread_mutex_lock(&ipc->cblock);
+}
+
+static void lx_cb_unlock(void *priv)
+{
+	struct amp_linux_ipc *ipc = priv;
+
+	pthread_mutex_unlock(&ipc->cblock);
+}
+
 static const struct amp_ipc_port_ops lx_ops = {
 	.notify = lx_notify,
 	.wait_prepare = lx_wait_prepare,
 	.wait = lx_wait,
 	.lock = lx_lock,
 	.unlock = lx_unlock,
+	.cb_lock = lx_cb_lock,
+	.cb_unlock = lx_cb_unlock,
 };
 
 /* Take over the user's notifier, or create the futex one. */
@@ -344,6 +361,14 @@ static int setup_port(struct amp_linux_ipc *ipc)
 		.flags = ipc->cfg.noncoherent ? 0 : AMP_IPC_F_COHERENT,
 	};
 	pthread_mutex_init(&ipc->lock, NULL);
+	{
+		pthread_mutexattr_t a;
+
+		pthread_mutexattr_init(&a);
+		pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&ipc->cblock, &a);
+		pthread_mutexattr_destroy(&a);
+	}
 	ipc->locked_init = true;
 	return setup_notifier(ipc);
 }
@@ -754,6 +779,15 @@ int amp_linux_ipc_rpmsg_start(struct amp_linux_ipc *ipc,
 			.features = ipc->cfg.hfeatures,
 		};
 
+		/* Rings and buffers must stay clear of the table and, in
+		 * our layout, of the header (doorbells) in front of it. */
+		if (l->hdr_off != AMP_LINUX_OFF_NONE && l->hdr_off < l->rsc_off) {
+			hc.rsc_table = ipc->map + l->hdr_off;
+			hc.rsc_size = l->rsc_off + l->rsc_size - l->hdr_off;
+		} else {
+			hc.rsc_table = ipc->map + l->rsc_off;
+			hc.rsc_size = l->rsc_size;
+		}
 		ret = amp_rpmsg_host_init(rdev, &hc);
 	} else {
 		struct amp_rpmsg_remote_cfg rc = {
@@ -761,6 +795,10 @@ int amp_linux_ipc_rpmsg_start(struct amp_linux_ipc *ipc,
 			.port = &ipc->port,
 			.slots = { ipc->slots[0], ipc->slots[1] },
 			.nslots = { ipc->nslots[0], ipc->nslots[1] },
+			/* The entry may not reach past the table. */
+			.vdev_size = (size_t)(ipc->map + ipc->lay.rsc_off +
+					      ipc->lay.rsc_size -
+					      (char *)ipc->vdev),
 		};
 
 		ret = amp_rpmsg_remote_init(rdev, &rc, timeout_us);
@@ -811,8 +849,10 @@ void amp_linux_ipc_destroy(struct amp_linux_ipc *ipc)
 		amp_phys_remove(ipc->lay.pa_base);
 	if (ipc->map)
 		munmap(ipc->map, ipc->size);
-	if (ipc->locked_init)
+	if (ipc->locked_init) {
 		pthread_mutex_destroy(&ipc->lock);
+		pthread_mutex_destroy(&ipc->cblock);
+	}
 	if (ipc->memfd >= 0)
 		close(ipc->memfd);
 	free(ipc->slots[0]);
