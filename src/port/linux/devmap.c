@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/error.h"
+#include "port/linux/fdpass.h"
 
 #define RUN_MAGIC 0x4e555241u /* "ARUN" */
 
@@ -87,72 +87,42 @@ int amp_linux_send_run(int sock, const struct amp_dev_run *run, bool mapped)
 		.fd_offset = run->fd_offset,
 		.prot = run->prot,
 	};
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
+	int ret = amp_linux_send_fds(sock, &m, sizeof(m), &run->fd,
+				     mapped ? 1 : 0);
 
-	memset(cbuf, 0, sizeof(cbuf));
-	if (mapped) {
-		struct cmsghdr *c;
-
-		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &run->fd, sizeof(int));
-	}
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(m))
-		return amp_err(n < 0 ? -errno : -EIO,
-			       "devmap: sending a run failed");
+	if (ret)
+		return amp_err(ret, "devmap: sending a run failed");
 	return 0;
 }
 
 int amp_linux_recv_run(int sock, struct amp_dev_run *run, bool *mapped)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct run_msg m;
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
+	unsigned int nfds;
 	int fd = -1;
 	ssize_t n;
 
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
-	while (n < 0 && errno == EINTR);
+	n = amp_linux_recv_fds(sock, &m, sizeof(m), &fd, 1, &nfds,
+			       MSG_WAITALL);
 	if (n == 0)
 		return amp_err(-ECONNRESET, "devmap: peer closed");
-	if (n < 0)
-		return amp_err(-errno, "devmap: receiving a run failed");
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	*run = (struct amp_dev_run){ .da = m.da,
-				     .len = m.len,
-				     .prot = m.prot,
-				     .pa = m.pa,
-				     .fd = fd,
-				     .fd_offset = m.fd_offset };
+	if (n < 0 && n != -EPROTO)
+		return amp_err((int)n, "devmap: receiving a run failed");
+	if (n > 0)
+		*run = (struct amp_dev_run){ .da = m.da,
+					     .len = m.len,
+					     .prot = m.prot,
+					     .pa = m.pa,
+					     .fd = nfds ? fd : -1,
+					     .fd_offset = m.fd_offset };
 	if (n != (ssize_t)sizeof(m) || m.magic != RUN_MAGIC || m.mapped > 1 ||
-	    (m.mapped && fd < 0) || run_fits(run)) {
-		if (fd >= 0)
+	    (m.mapped && !nfds) || run_fits(run)) {
+		if (n > 0 && nfds)
 			close(fd);
 		return amp_err(-EPROTO, "devmap: malformed run message");
 	}
 	*mapped = m.mapped;
-	if (!m.mapped && fd >= 0) {
+	if (!m.mapped && nfds) {
 		close(fd);
 		run->fd = -1;
 	}

@@ -28,12 +28,12 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/error.h"
 #include "core/phys.h"
 #include "port/linux/doorbell.h"
+#include "port/linux/fdpass.h"
 
 #define SHM_MAGIC 0x52504d41u /* "AMPR" */
 #define SHM_VERSION 1u
@@ -870,13 +870,9 @@ struct send_msg {
 
 int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock)
 {
-	char cbuf[CMSG_SPACE((1 + AMP_LINUX_NOTIFY_MAX_FDS) * sizeof(int))];
 	int fds[1 + AMP_LINUX_NOTIFY_MAX_FDS];
 	struct send_msg m = { SEND_MAGIC, (uint32_t)ipc->nt.kind, 1 };
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
-	ssize_t n;
+	int ret;
 
 	if (ipc->role != AMP_RPMSG_HOST ||
 	    ipc->nt.kind == AMP_LINUX_NOTIFY_CUSTOM ||
@@ -887,20 +883,9 @@ int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock)
 	fds[0] = ipc->memfd;
 	for (unsigned int i = 0; i < ipc->nt.npeer_fds; i++)
 		fds[m.nfds++] = ipc->nt.peer_fds[i];
-	memset(cbuf, 0, sizeof(cbuf));
-	msg.msg_control = cbuf;
-	msg.msg_controllen = CMSG_SPACE(m.nfds * sizeof(int));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(m.nfds * sizeof(int));
-	memcpy(CMSG_DATA(c), fds, m.nfds * sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(m))
-		return amp_err(n < 0 ? -errno : -EIO,
-			       "linux_ipc: sending the memfd failed");
+	ret = amp_linux_send_fds(sock, &m, sizeof(m), fds, m.nfds);
+	if (ret)
+		return amp_err(ret, "linux_ipc: sending the memfd failed");
 	/* The peer has its ends now: without ours, its exit is seen. */
 	for (unsigned int i = 0; i < ipc->nt.npeer_fds; i++)
 		close(ipc->nt.peer_fds[i]);
@@ -911,19 +896,10 @@ int amp_linux_ipc_send(struct amp_linux_ipc *ipc, int sock)
 int amp_linux_ipc_remote_recv(int sock, const struct amp_linux_ipc_cfg *cfg,
 			      struct amp_linux_ipc **out)
 {
-	char cbuf[CMSG_SPACE((1 + AMP_LINUX_NOTIFY_MAX_FDS) * sizeof(int))];
 	int fds[1 + AMP_LINUX_NOTIFY_MAX_FDS];
 	struct send_msg m;
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
 	struct amp_linux_ipc_cfg c;
 	struct amp_linux_notifier nt;
-	struct cmsghdr *cm;
 	unsigned int nfds = 0, i;
 	ssize_t n;
 	int ret;
@@ -931,24 +907,14 @@ int amp_linux_ipc_remote_recv(int sock, const struct amp_linux_ipc_cfg *cfg,
 	if (cfg && cfg->notifier)
 		return amp_err(-EINVAL, "linux_ipc: the notifier comes from "
 					"the host here");
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	n = amp_linux_recv_fds(sock, &m, sizeof(m), fds,
+			       1 + AMP_LINUX_NOTIFY_MAX_FDS, &nfds, 0);
 	if (n == 0)
 		return amp_err(-ECONNRESET, "linux_ipc: peer closed");
-	if (n < 0)
-		return amp_err(-errno, "linux_ipc: receiving the memfd failed");
-	cm = CMSG_FIRSTHDR(&msg);
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-	    cm->cmsg_len >= CMSG_LEN(0)) {
-		nfds = (unsigned int)((cm->cmsg_len - CMSG_LEN(0)) /
-				      sizeof(int));
-		if (nfds > 1 + AMP_LINUX_NOTIFY_MAX_FDS)
-			nfds = 1 + AMP_LINUX_NOTIFY_MAX_FDS;
-		memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
-	}
+	if (n < 0 && n != -EPROTO)
+		return amp_err((int)n, "linux_ipc: receiving the memfd failed");
 	if (n != (ssize_t)sizeof(m) || m.magic != SEND_MAGIC || !nfds ||
-	    m.nfds != nfds || (msg.msg_flags & MSG_CTRUNC)) {
+	    m.nfds != nfds) {
 		for (i = 0; i < nfds; i++)
 			close(fds[i]);
 		return amp_err(-EPROTO, "linux_ipc: bad memfd message");
