@@ -18,6 +18,7 @@
 #include <ampshm/error.h>
 
 #include "core/error.h"
+#include "core/parse.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
 #include "port/linux/mem.h"
@@ -183,42 +184,6 @@ int amp_static_region_remove(const char *name)
 	return ret;
 }
 
-/* "0x1000", "4096", "64K", "256M", "2G": 0 or -EINVAL. */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	unsigned shift = 0;
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *s == '-')
-		return -EINVAL;
-	switch (toupper((unsigned char)*end)) {
-	case 'K':
-		shift = 10;
-		break;
-	case 'M':
-		shift = 20;
-		break;
-	case 'G':
-		shift = 30;
-		break;
-	default:
-		break;
-	}
-	if (shift) {
-		if (v > (UINT64_MAX >> shift))
-			return -ERANGE; /* does not fit in 64 bits */
-		v <<= shift;
-		end++;
-	}
-	if (*end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 #define CFG_SYNTAX "'name pa size [uncached|cached] [file=PATH [offset=N]]'"
 
 /* One config line: 1 if it added a region (named in @added), 0 if empty. */
@@ -248,12 +213,12 @@ static int parse_line(char *line, unsigned lineno, const char *path,
 			       "%s:%u: incomplete line (%d field%s): "
 			       "expected " CFG_SYNTAX,
 			       path, lineno, n, n == 1 ? "" : "s");
-	if (parse_u64(tok[1], &pa))
+	if (amp_parse_size(tok[1], &pa))
 		return amp_err(-EINVAL,
 			       "%s:%u: pa '%s' is not a 64-bit number "
 			       "(0x..., decimal, or with a K/M/G suffix)",
 			       path, lineno, tok[1]);
-	if (parse_u64(tok[2], &size))
+	if (amp_parse_size(tok[2], &size))
 		return amp_err(-EINVAL,
 			       "%s:%u: size '%s' is not a 64-bit number "
 			       "(0x..., decimal, or with a K/M/G suffix)",
@@ -266,7 +231,7 @@ static int parse_line(char *line, unsigned lineno, const char *path,
 		} else if (!strncmp(tok[i], "file=", 5) && tok[i][5]) {
 			file = tok[i] + 5;
 		} else if (!strncmp(tok[i], "offset=", 7)) {
-			if (parse_u64(tok[i] + 7, &off))
+			if (amp_parse_size(tok[i] + 7, &off))
 				return amp_err(-EINVAL,
 					       "%s:%u: '%s': the offset is "
 					       "not a 64-bit number",

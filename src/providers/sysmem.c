@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/parse.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
 #include "mm/ralloc.h"
@@ -53,27 +54,11 @@ static struct {
 static int env_size(void)
 {
 	const char *e = getenv("AMPSHM_SYSMEM_SIZE");
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
 	if (!e || !*e || ddr.configured)
 		return 0;
-	errno = 0;
-	v = strtoull(e, &end, 0);
-	switch (*end) {
-	case 'K': case 'k':
-		v <<= 10, end++;
-		break;
-	case 'M': case 'm':
-		v <<= 20, end++;
-		break;
-	case 'G': case 'g':
-		v <<= 30, end++;
-		break;
-	default:
-		break;
-	}
-	if (errno || *end || !v || (v & 0xfff) || v > (1ull << 46))
+	if (amp_parse_size(e, &v) || !v || (v & 0xfff) || v > (1ull << 46))
 		return amp_err(-EINVAL,
 			       "sysmem: AMPSHM_SYSMEM_SIZE='%s' is not a page "
 			       "multiple between 4K and 64T",

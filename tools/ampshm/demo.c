@@ -1,46 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ampshm demo: the README's main job, with its options. */
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "core/parse.h"
 #include "demo.h"
 
 #define MiB (1ull << 20)
-
-/* "256M", "1G", "65536": bytes, or 0 if not a size. */
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *s == '-')
-		return 0;
-	switch (toupper((unsigned char)*end)) {
-	case 'K':
-		shift = 10;
-		break;
-	case 'M':
-		shift = 20;
-		break;
-	case 'G':
-		shift = 30;
-		break;
-	default:
-		break;
-	}
-	if (shift)
-		end++;
-	if (*end || v > (UINT64_MAX >> shift))
-		return 0;
-	return (uint64_t)v << shift;
-}
 
 static int run(int argc, char **argv)
 {
@@ -53,8 +21,8 @@ static int run(int argc, char **argv)
 			amp_cli_usage(stdout, &amp_cli_demo);
 			return AMP_CLI_OK;
 		} else if (!strcmp(a, "--size") && i + 1 < argc) {
-			o.size = parse_size(argv[++i]);
-			if (o.size < 8 * MiB) {
+			if (amp_parse_size(argv[++i], &o.size) ||
+			    o.size < 8 * MiB) {
 				fprintf(stderr,
 					"ampshm demo: --size '%s': give at "
 					"least 8M (e.g. 256M, 1G)\n",

@@ -14,6 +14,7 @@
 #include <ampshm/remoteproc_image.h>
 
 #include "cli.h"
+#include "core/parse.h"
 
 #define MAX_MEM 16
 
@@ -372,15 +373,6 @@ static void json(const char *path, size_t size,
 	printf("\n}\n");
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || end == s || *end ? -EINVAL : 0;
-}
-
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -402,7 +394,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->strict = 1;
 			break;
 		case 'l':
-			if (parse_u64(optarg, &o->lay.mem_limit)) {
+			if (amp_parse_size(optarg, &o->lay.mem_limit)) {
 				fprintf(stderr,
 					"ampshm inspect: bad --limit '%s'\n",
 					optarg);
@@ -420,8 +412,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -EINVAL;
 			}
 			*colon = 0;
-			if (parse_u64(optarg, &m->addr) ||
-			    parse_u64(colon + 1, &m->len)) {
+			if (amp_parse_size(optarg, &m->addr) ||
+			    amp_parse_size(colon + 1, &m->len)) {
 				fprintf(stderr, "ampshm inspect: bad --mem\n");
 				return -EINVAL;
 			}
