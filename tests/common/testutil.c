@@ -1,4 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
 #include "testutil.h"
 
 #include <stdio.h>
@@ -73,4 +80,19 @@ int tu_run_child(void (*fn)(void *), void *arg, char *err, size_t errlen)
 	close(pfd[0]);
 	waitpid(pid, &status, 0);
 	return status;
+}
+
+void tu_assert_child_ok(int st, const char *err)
+{
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		print_error("child: status 0x%x, stderr:\n%s\n", st, err);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+void tu_child_ok(void (*fn)(void *), void *arg)
+{
+	char err[4096];
+
+	tu_assert_child_ok(tu_run_child(fn, arg, err, sizeof(err)), err);
 }

@@ -5,7 +5,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 /* Fill @len bytes with a pattern derived from @seed; check it back. */
 void tu_fill(void *buf, size_t len, uint32_t seed);
@@ -16,5 +18,24 @@ int tu_check(const void *buf, size_t len, uint32_t seed);
  * @errlen bytes, NUL terminated). Returns the raw wait status.
  */
 int tu_run_child(void (*fn)(void *), void *arg, char *err, size_t errlen);
+
+/*
+ * In a forked child (tu_run_child()): a failed check reports its line on
+ * stderr and exits with status 1.
+ */
+#define CK(c)                                                            \
+	do {                                                             \
+		if (!(c)) {                                              \
+			fprintf(stderr, "check failed at line %d: %s\n", \
+				__LINE__, #c);                           \
+			_exit(1);                                        \
+		}                                                        \
+	} while (0)
+
+/* Fail the (cmocka) test unless the child exited with 0; print its stderr. */
+void tu_assert_child_ok(int status, const char *err);
+
+/* Run @fn(@arg) in a child with tu_run_child() and tu_assert_child_ok(). */
+void tu_child_ok(void (*fn)(void *), void *arg);
 
 #endif

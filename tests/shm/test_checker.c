@@ -107,27 +107,6 @@ static void env_enables_checker(void **state)
 	assert_non_null(strstr(err, "offset 0x11fff"));
 }
 
-/*
- * Checks run in a child: a failed one reports its line on stderr and
- * exits with status 1.
- */
-#define CK(c)                                                            \
-	do {                                                             \
-		if (!(c)) {                                              \
-			fprintf(stderr, "check failed at line %d: %s\n", \
-				__LINE__, #c);                           \
-			_exit(1);                                        \
-		}                                                        \
-	} while (0)
-
-static void assert_child_ok(int st, const char *err)
-{
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		print_error("child: status 0x%x, stderr:\n%s\n", st, err);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-}
-
 /* A handler that records instead of aborting lets the program go on. */
 static volatile struct amp_violation last;
 static volatile int nviol;
@@ -199,7 +178,7 @@ static void custom_handler(void **state)
 {
 	char err[4096];
 
-	assert_child_ok(tu_run_child(custom_child, NULL, err, sizeof(err)),
+	tu_assert_child_ok(tu_run_child(custom_child, NULL, err, sizeof(err)),
 			err);
 }
 
@@ -363,7 +342,7 @@ static void reports_owner_by_byte(void **state)
 {
 	char err[4096];
 
-	assert_child_ok(tu_run_child(owners_child, NULL, err, sizeof(err)),
+	tu_assert_child_ok(tu_run_child(owners_child, NULL, err, sizeof(err)),
 			err);
 }
 
@@ -401,7 +380,7 @@ static void report_outlives_device(void **state)
 {
 	char err[4096];
 
-	assert_child_ok(tu_run_child(lifetime_child, NULL, err, sizeof(err)),
+	tu_assert_child_ok(tu_run_child(lifetime_child, NULL, err, sizeof(err)),
 			err);
 }
 
@@ -474,7 +453,7 @@ static void env_checks_300_buffers(void **state)
 {
 	char err[4096];
 
-	assert_child_ok(tu_run_child(many_child, NULL, err, sizeof(err)), err);
+	tu_assert_child_ok(tu_run_child(many_child, NULL, err, sizeof(err)), err);
 }
 
 int main(void)

@@ -29,15 +29,6 @@
 #include <ampshm/ampshm.h>
 #include "testutil.h"
 
-#define CK(c)                                                            \
-	do {                                                             \
-		if (!(c)) {                                              \
-			fprintf(stderr, "check failed at line %d: %s\n", \
-				__LINE__, #c);                           \
-			_exit(1);                                        \
-		}                                                        \
-	} while (0)
-
 #define SIZE (256u << 10)
 
 struct dir_case {

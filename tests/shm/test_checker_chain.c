@@ -26,15 +26,6 @@
 #include <ampshm/ampshm.h>
 #include "testutil.h"
 
-#define CK(c)                                                            \
-	do {                                                             \
-		if (!(c)) {                                              \
-			fprintf(stderr, "check failed at line %d: %s\n", \
-				__LINE__, #c);                           \
-			_exit(1);                                        \
-		}                                                        \
-	} while (0)
-
 static long page_size;
 
 /* What the previous handler saw. */

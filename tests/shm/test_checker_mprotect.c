@@ -29,15 +29,6 @@
 #include "core/shm_internal.h"
 #include "testutil.h"
 
-#define CK(c)                                                            \
-	do {                                                             \
-		if (!(c)) {                                              \
-			fprintf(stderr, "check failed at line %d: %s\n", \
-				__LINE__, #c);                           \
-			_exit(1);                                        \
-		}                                                        \
-	} while (0)
-
 /* Calls to fail: those with this protection touching [lo, hi). */
 static struct {
 	atomic_bool armed;
@@ -265,30 +256,19 @@ static void sync_path_child(void *arg)
 	_exit(0);
 }
 
-static void check_child(void (*fn)(void *))
-{
-	char err[4096];
-	int st = tu_run_child(fn, NULL, err, sizeof(err));
-
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		print_error("child: status 0x%x, stderr:\n%s\n", st, err);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-}
-
 static void sync_path_failure(void **state)
 {
-	check_child(sync_path_child);
+	tu_child_ok(sync_path_child, NULL);
 }
 
 static void protect_failure(void **state)
 {
-	check_child(protect_fails_child);
+	tu_child_ok(protect_fails_child, NULL);
 }
 
 static void unprotect_failure(void **state)
 {
-	check_child(unprotect_fails_child);
+	tu_child_ok(unprotect_fails_child, NULL);
 }
 
 int main(void)

@@ -28,24 +28,7 @@
 #include <ampshm/ampshm.h>
 #include "testutil.h"
 
-#define CK(c)                                                            \
-	do {                                                             \
-		if (!(c)) {                                              \
-			fprintf(stderr, "check failed at line %d: %s\n", \
-				__LINE__, #c);                           \
-			_exit(1);                                        \
-		}                                                        \
-	} while (0)
-
 static uint64_t ps;
-
-static void assert_child_ok(int st, const char *err)
-{
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		print_error("child: status 0x%x, stderr:\n%s\n", st, err);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-}
 
 static struct amp_dev *new_dev(const char *name)
 {
@@ -250,7 +233,7 @@ static void syncs_in_threads_no_false_violation(void **state)
 {
 	char err[4096];
 
-	assert_child_ok(tu_run_child(threads_child, NULL, err, sizeof(err)),
+	tu_assert_child_ok(tu_run_child(threads_child, NULL, err, sizeof(err)),
 			err);
 }
 
@@ -407,7 +390,7 @@ static void violations_while_churning(void **state)
 {
 	char err[8192];
 
-	assert_child_ok(tu_run_child(churn_child, NULL, err, sizeof(err)), err);
+	tu_assert_child_ok(tu_run_child(churn_child, NULL, err, sizeof(err)), err);
 }
 
 int main(void)
