@@ -17,34 +17,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#define NUM 16u
-#define ALIGN 256u
-#define BUFSZ 128u
-#define REGION 16384u
-#define PA_BASE 0x900000000ull
-#define DA_BASE 0x10000000u
+#include "fuzz_port.h"
+
 #define VOFF 512u
-
-static _Alignas(4096) uint8_t region[REGION];
-
-static int nop_notify(void *priv, uint32_t id)
-{
-	(void)priv;
-	(void)id;
-	return 0;
-}
-
-static const struct amp_ipc_port_ops ops = { .notify = nop_notify };
-static const struct amp_ipc_region reg = { .va = region,
-					   .pa = PA_BASE,
-					   .da = DA_BASE,
-					   .size = REGION };
-static const struct amp_ipc_port port = {
-	.ops = &ops,
-	.regions = &reg,
-	.nregions = 1,
-	.flags = AMP_IPC_F_COHERENT,
-};
 
 static struct amp_rpmsg_dev hd, rd;
 static struct amp_vq_slot hslots[2][64], rslots[2][64];
