@@ -92,8 +92,8 @@ static int open_frame(const struct demo_opts *o, struct amp_shm **frame,
 	switch (o->source) {
 	case DEMO_SRC_STATIC:
 		/* A carveout at 8 GiB, in a memfd of its own. */
-		CHECK(amp_static_region_add("frame", 0x200000000ull, o->size,
-					    0, NULL, 0));
+		CHECK(amp_static_region_add("frame", 0x200000000ull, o->size, 0,
+					    NULL, 0));
 		return amp_shm_open("static/frame", o->size, AMP_SHM_F_CHECK,
 				    frame);
 	case DEMO_SRC_USER:

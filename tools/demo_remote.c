@@ -254,9 +254,9 @@ int demo_remote_run(struct amp_shm *frame, uint64_t len, uint64_t expect)
 	close(sv[1]);
 	if (pid < 0 || amp_linux_ipc_send_fd(sv[0], amp_linux_ipc_memfd(ipc)) ||
 	    amp_dev_export(dev, send_run, &sv[0]) ||
-	    amp_linux_send_run(sv[0], &(struct amp_dev_run){ .da = 0x1000,
-							      .len = 0x1000 },
-			       false))
+	    amp_linux_send_run(
+		    sv[0], &(struct amp_dev_run){ .da = 0x1000, .len = 0x1000 },
+		    false))
 		goto out;
 	if (amp_linux_ipc_rpmsg_start(ipc, &rdev, 0))
 		goto out;

@@ -45,8 +45,8 @@ static void on_announce(struct amp_rpmsg_dev *rdev, const char *name,
 	struct host *h = priv;
 
 	if (!strcmp(name, "echo") &&
-	    !amp_rpmsg_create_ept(&h->ept, rdev, name, AMP_RPMSG_ADDR_ANY,
-				  dest, on_reply, NULL, h))
+	    !amp_rpmsg_create_ept(&h->ept, rdev, name, AMP_RPMSG_ADDR_ANY, dest,
+				  on_reply, NULL, h))
 		h->bound = 1;
 }
 

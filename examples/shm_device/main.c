@@ -23,7 +23,8 @@ static int fail(const char *what, int err)
 
 int main(void)
 {
-	struct amp_dev_config cfg = { .name = "dsp", .dma_bits = 40,
+	struct amp_dev_config cfg = { .name = "dsp",
+				      .dma_bits = 40,
 				      .iommu = true };
 	const struct amp_sg *da;
 	struct amp_dev *dsp;

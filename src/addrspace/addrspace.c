@@ -289,9 +289,8 @@ int amp_as_access(struct amp_as *as, amp_da_t da, void *buf, size_t len,
 
 		ret = translate_locked(as, da, write, &pa, &run);
 		if (ret) {
-			ret = amp_err(-EFAULT,
-				      "dev: '%s' %s %s at da 0x%llx", as->name,
-				      write ? "write" : "read",
+			ret = amp_err(-EFAULT, "dev: '%s' %s %s at da 0x%llx",
+				      as->name, write ? "write" : "read",
 				      ret == -EACCES ? "not permitted" :
 						       "fault",
 				      (unsigned long long)da);

@@ -46,8 +46,7 @@ int amp_as_map(struct amp_as *as, const struct amp_sg *pa, size_t n,
 void amp_as_unmap(struct amp_as *as, amp_da_t iova, uint64_t len);
 
 /* Device address of @pa through a carveout window, or -ERANGE. */
-int amp_as_window_pa_to_da(const struct amp_as *as, amp_pa_t pa,
-			   amp_da_t *da);
+int amp_as_window_pa_to_da(const struct amp_as *as, amp_pa_t pa, amp_da_t *da);
 
 /*
  * Translate @da for an access: physical address, and how many bytes from

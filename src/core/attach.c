@@ -80,8 +80,9 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 	if ((ret = AMP_CHECK_SHM(shm)) || (ret = AMP_CHECK_DEV(dev)))
 		return ret;
 	if (dir < AMP_DIR_TO_DEVICE || dir > AMP_DIR_BIDIR)
-		return amp_err(-EINVAL, "attach: bad direction %d (TO_DEVICE 1, "
-					"FROM_DEVICE 2, BIDIR 3)",
+		return amp_err(-EINVAL,
+			       "attach: bad direction %d (TO_DEVICE 1, "
+			       "FROM_DEVICE 2, BIDIR 3)",
 			       (int)dir);
 	amp_global_lock();
 	if (amp_shm_find_attach(shm, dev)) {
@@ -132,8 +133,8 @@ out:
 	return ret;
 }
 
-int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev,
-			  bool force, amp_reclaim_fn fn, void *priv)
+int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev, bool force,
+			  amp_reclaim_fn fn, void *priv)
 {
 	struct amp_attach *a;
 	int ret = 0;

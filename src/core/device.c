@@ -244,9 +244,9 @@ int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
 	amp_global_lock();
 	if (flags & AMP_RECLAIM_DETACH) {
 		while (!amp_list_empty(&dev->attachments)) {
-			struct amp_attach *a = amp_container_of(
-				dev->attachments.next, struct amp_attach,
-				dev_node);
+			struct amp_attach *a =
+				amp_container_of(dev->attachments.next,
+						 struct amp_attach, dev_node);
 
 			pthread_mutex_lock(&a->shm->lock);
 			n += amp_sync_reclaim_locked(a, fn, priv);

@@ -50,8 +50,7 @@ static size_t lower(const struct level *l, amp_pa_t pa)
 }
 
 /* Entry of @l overlapping [pa, pa+size), or NULL. */
-static struct entry *overlap(const struct level *l, amp_pa_t pa,
-			     uint64_t size)
+static struct entry *overlap(const struct level *l, amp_pa_t pa, uint64_t size)
 {
 	size_t i = lower(l, pa);
 
@@ -166,8 +165,7 @@ int amp_phys_remove(amp_pa_t pa)
 	o = overlap(&top, pa, 1);
 	if (o && (o->r.flags & AMP_PHYS_F_CONTAINER))
 		ret = remove_at(&o->kids, pa);
-	if (ret && o && (!(o->r.flags & AMP_PHYS_F_CONTAINER) ||
-			 !o->kids.n))
+	if (ret && o && (!(o->r.flags & AMP_PHYS_F_CONTAINER) || !o->kids.n))
 		ret = remove_at(&top, pa);
 	pthread_rwlock_unlock(&phys_lock);
 	return ret;
@@ -268,8 +266,9 @@ int amp_phys_find(amp_pa_t pa, struct amp_phys_info *info)
 	if (!info)
 		return amp_err(-EINVAL, "phys: result required");
 	if (amp_phys_lookup(pa, &r) || !r.map)
-		return amp_err(-ENOENT, "phys: 0x%llx is not memory ampshm "
-					"manages",
+		return amp_err(-ENOENT,
+			       "phys: 0x%llx is not memory ampshm "
+			       "manages",
 			       (unsigned long long)pa);
 	info->pa = r.pa;
 	info->size = r.size;

@@ -15,7 +15,6 @@
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct amp_list registry = AMP_LIST_INIT(registry);
 
-
 void amp_global_lock(void)
 {
 	pthread_mutex_lock(&global_lock);
@@ -64,8 +63,8 @@ int amp_shm_index_segments(struct amp_shm *shm)
 
 static void flag_names(unsigned f, char *buf, size_t len)
 {
-	static const char *const names[] = { "CONTIG",	 "HUGE", "UNCACHED",
-					     "CHECK",	 "EXCL", "NOCREATE" };
+	static const char *const names[] = { "CONTIG", "HUGE", "UNCACHED",
+					     "CHECK",  "EXCL", "NOCREATE" };
 	size_t n = 0;
 
 	buf[0] = '\0';
@@ -93,8 +92,8 @@ const char *amp_dir_name(enum amp_dir dir)
 
 static int check_reopen(struct amp_shm *s, uint64_t size, unsigned flags)
 {
-	if ((flags & SHAPE_FLAGS) && (flags & SHAPE_FLAGS) !=
-					     (s->flags & SHAPE_FLAGS)) {
+	if ((flags & SHAPE_FLAGS) &&
+	    (flags & SHAPE_FLAGS) != (s->flags & SHAPE_FLAGS)) {
 		char want[64], have[64];
 
 		flag_names(flags & SHAPE_FLAGS, want, sizeof(want));

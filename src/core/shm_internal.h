@@ -159,8 +159,8 @@ void amp_shm_put_locked(struct amp_shm *shm);
 
 /* Detach; global lock held. With @force, ranges the device still owns
  * are reclaimed first (reported to @fn) instead of failing with -EBUSY. */
-int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev,
-			  bool force, amp_reclaim_fn fn, void *priv);
+int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev, bool force,
+			  amp_reclaim_fn fn, void *priv);
 
 /*
  * Ownership checker (core/checker.c). protect/unprotect are called with
@@ -171,8 +171,8 @@ int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev,
  */
 int amp_checker_register(struct amp_shm *shm);
 void amp_checker_unregister(struct amp_shm *shm);
-int amp_checker_protect(struct amp_shm *shm, struct amp_attach *a,
-			uint64_t off, uint64_t len);
+int amp_checker_protect(struct amp_shm *shm, struct amp_attach *a, uint64_t off,
+			uint64_t len);
 int amp_checker_unprotect(struct amp_shm *shm, struct amp_attach *a,
 			  uint64_t off, uint64_t len);
 bool amp_checker_env_enabled(void);

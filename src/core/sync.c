@@ -70,8 +70,8 @@ static const struct amp_own_listener checker_listener = {
 enum { L_BOUNCE, L_CACHE, L_PROVIDER, L_CHECKER, L_DEVICE, L_NUM };
 
 /* Listener @i for this hand-over (NULL if none), and its private data. */
-static const struct amp_own_listener *listener(const struct amp_sync *s,
-					       int i, void **priv)
+static const struct amp_own_listener *listener(const struct amp_sync *s, int i,
+					       void **priv)
 {
 	*priv = NULL;
 	switch (i) {
@@ -264,8 +264,7 @@ out:
 	return ret;
 }
 
-int amp_sync_reclaim_locked(struct amp_attach *a, amp_reclaim_fn fn,
-			    void *priv)
+int amp_sync_reclaim_locked(struct amp_attach *a, amp_reclaim_fn fn, void *priv)
 {
 	int n = 0;
 

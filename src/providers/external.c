@@ -96,9 +96,9 @@ static int ext_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 					     .fd = pc[i].fd,
 					     .fd_off = pc[i].fd_offset };
 
-		if (!pc[i].len || ((pc[i].pa | pc[i].len | pc[i].fd_offset) &
-				   0xfff) || pc[i].fd < 0 ||
-		    total + pc[i].len < total) {
+		if (!pc[i].len ||
+		    ((pc[i].pa | pc[i].len | pc[i].fd_offset) & 0xfff) ||
+		    pc[i].fd < 0 || total + pc[i].len < total) {
 			ret = amp_err(-EINVAL,
 				      "%s: piece %zu of '%s' is empty, not "
 				      "page aligned or has no file",

@@ -238,10 +238,10 @@ static int parse_line(char *line, unsigned lineno, const char *path,
 					       path, lineno, tok[i]);
 			have_off = true;
 		} else {
-			return amp_err(-EINVAL,
-				       "%s:%u: unknown option '%s': expected "
-				       CFG_SYNTAX,
-				       path, lineno, tok[i]);
+			return amp_err(
+				-EINVAL,
+				"%s:%u: unknown option '%s': expected " CFG_SYNTAX,
+				path, lineno, tok[i]);
 		}
 	}
 	if (have_off && !file)
@@ -276,8 +276,9 @@ int amp_static_load_config(const char *path)
 
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {
-			ret = amp_err(-EINVAL, "%s:%u: line longer than %zu "
-					       "characters",
+			ret = amp_err(-EINVAL,
+				      "%s:%u: line longer than %zu "
+				      "characters",
 				      path, lineno, sizeof(line) - 2);
 			break;
 		}

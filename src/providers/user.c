@@ -147,7 +147,8 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 			       im->offset, pgsz);
 	size = amp_align_up(im->len, pgsz);
 	if (!size)
-		return amp_err(-EINVAL, "user: length 0x%" PRIx64 " is too large",
+		return amp_err(-EINVAL,
+			       "user: length 0x%" PRIx64 " is too large",
 			       im->len);
 	if (im->offset > fsize || size > fsize - im->offset)
 		return amp_err(-EINVAL,

@@ -104,8 +104,7 @@ static int teardown(void **state)
 	return amp_shm_detach(f->in, f->dev) ||
 	       amp_shm_detach(f->out, f->dev) || amp_shm_close(f->in) ||
 	       amp_shm_close(f->out) || amp_shm_close(f->carve) ||
-	       amp_dev_destroy(f->dev) ||
-	       amp_static_region_remove("expcarve");
+	       amp_dev_destroy(f->dev) || amp_static_region_remove("expcarve");
 }
 
 static void export_lists_windows_and_mappings(void **state)
@@ -120,9 +119,8 @@ static void export_lists_windows_and_mappings(void **state)
 	assert_int_equal(covered(&rs, f->in_sg[0].addr, f->in_sg[0].len,
 				 AMP_DEV_PROT_READ),
 			 3 * MiB);
-	assert_int_equal(covered(&rs, f->out_sg[0].addr, MiB,
-				 AMP_DEV_PROT_WRITE),
-			 MiB);
+	assert_int_equal(
+		covered(&rs, f->out_sg[0].addr, MiB, AMP_DEV_PROT_WRITE), MiB);
 	for (size_t i = 0; i < rs.n; i++) {
 		assert_true(rs.r[i].fd >= 0);
 		assert_int_equal(rs.r[i].len & 4095, 0);
@@ -138,9 +136,8 @@ static void watch_sees_attach_and_detach(void **state)
 	size_t n;
 
 	assert_int_equal(amp_dev_watch(f->dev, watch_cb, &rs), 0);
-	assert_int_equal(amp_shm_open("sysmem/watched", MiB, AMP_SHM_F_CONTIG,
-				      &b),
-			 0);
+	assert_int_equal(
+		amp_shm_open("sysmem/watched", MiB, AMP_SHM_F_CONTIG, &b), 0);
 	assert_int_equal(amp_shm_attach(b, f->dev, AMP_DIR_BIDIR, &sg, &n), 0);
 	assert_int_equal(rs.n, 1);
 	assert_true(rs.mapped[0]);
@@ -239,8 +236,7 @@ static void runs_travel_over_a_socket(void **state)
 	assert_int_equal(write(sv[0], "garbage", 7), 7);
 	assert_int_equal(amp_linux_recv_run(sv[1], &got, &mapped), -EPROTO);
 	close(sv[0]);
-	assert_int_equal(amp_linux_recv_run(sv[1], &got, &mapped),
-			 -ECONNRESET);
+	assert_int_equal(amp_linux_recv_run(sv[1], &got, &mapped), -ECONNRESET);
 	close(sv[1]);
 }
 

@@ -18,13 +18,12 @@
 
 #include <ampshm/ampshm.h>
 
-
 #define MiB (1ull << 20)
 
-#define assert_err(call, err, text)                                    \
-	do {                                                           \
-		assert_int_equal((call), (err));                       \
-		assert_non_null(strstr(amp_last_error(), (text)));     \
+#define assert_err(call, err, text)                                \
+	do {                                                       \
+		assert_int_equal((call), (err));                   \
+		assert_non_null(strstr(amp_last_error(), (text))); \
 	} while (0)
 
 static void null_arguments(void **state)
@@ -107,9 +106,8 @@ static void flags_and_names(void **state)
 
 	assert_err(amp_shm_open("sysmem/flags", MiB, 1u << 20, &shm), -EINVAL,
 		   "unknown flag bits 0x100000");
-	assert_int_equal(amp_shm_open("sysmem/flags", MiB, AMP_SHM_F_CONTIG,
-				      &shm),
-			 0);
+	assert_int_equal(
+		amp_shm_open("sysmem/flags", MiB, AMP_SHM_F_CONTIG, &shm), 0);
 	assert_err(amp_shm_open("sysmem/flags", 0, AMP_SHM_F_UNCACHED, &again),
 		   -EINVAL, "exists with flags CONTIG; reopened with UNCACHED");
 	assert_int_equal(amp_shm_open("sysmem/flags", 0, 0, &again), 0);
@@ -168,14 +166,17 @@ static void config_mistakes(void **state)
 		{ "a 0x10000000 1M\nb 0x10100000 1M bogus\n",
 		  ":2: unknown option 'bogus'", EINVAL },
 		{ "a 0x10000000\n", ":1: incomplete line (2 fields)", EINVAL },
-		{ "a 0x10000000 1M offset=4K\n", ":1: offset= needs file=", EINVAL },
+		{ "a 0x10000000 1M offset=4K\n",
+		  ":1: offset= needs file=", EINVAL },
 		{ "a 0x10000000 1M offset=x file=/dev/zero\n",
 		  ":1: 'offset=x': the offset is not a 64-bit number", EINVAL },
-		{ "a 0x10000000 1Q\n", ":1: size '1Q' is not a 64-bit number", EINVAL },
-		{ "a 0x10000000 1M x x x x x x\n", ":1: too many fields at", EINVAL },
+		{ "a 0x10000000 1Q\n", ":1: size '1Q' is not a 64-bit number",
+		  EINVAL },
+		{ "a 0x10000000 1M x x x x x x\n", ":1: too many fields at",
+		  EINVAL },
 		/* The first region is fine, the second overlaps it. */
-		{ "a 0x10000000 1M\nb 0x10080000 1M\n",
-		  ":2: phys: static/b", EEXIST },
+		{ "a 0x10000000 1M\nb 0x10080000 1M\n", ":2: phys: static/b",
+		  EEXIST },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

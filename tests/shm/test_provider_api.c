@@ -107,23 +107,20 @@ static void plugged_provider(void **state)
 	/* A device reaches it through the physical map. */
 	assert_int_equal(amp_dev_create(&cfg, &dev), 0);
 	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &n), 0);
-	assert_int_equal(amp_shm_sync_for_device(shm, dev, AMP_DIR_BIDIR, MiB,
-						 4096),
-			 0);
+	assert_int_equal(
+		amp_shm_sync_for_device(shm, dev, AMP_DIR_BIDIR, MiB, 4096), 0);
 	assert_int_equal(amp_dev_read(dev, sg[0].addr + MiB, got, 13), 0);
 	assert_string_equal(got, "second piece");
-	assert_int_equal(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, MiB,
-					      4096),
-			 0);
+	assert_int_equal(
+		amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, MiB, 4096), 0);
 	assert_int_equal(b.to_dev, 1);
 	assert_int_equal(b.to_cpu, 1);
 	assert_int_equal(amp_shm_provider_unregister("fpga"), -EBUSY);
 	assert_int_equal(amp_shm_detach(shm, dev), 0);
 	assert_int_equal(amp_shm_close(shm), 0);
 	assert_int_equal(b.frees, 1);
-	assert_int_equal(amp_static_region_add("clash", BAR_PA, MiB, 0, NULL,
-					       0),
-			 0);
+	assert_int_equal(
+		amp_static_region_add("clash", BAR_PA, MiB, 0, NULL, 0), 0);
 	assert_int_equal(amp_static_region_remove("clash"), 0);
 	assert_int_equal(amp_shm_provider_unregister("fpga"), 0);
 	assert_int_equal(amp_shm_open("fpga/frame", MiB, 0, &shm), -ENOENT);

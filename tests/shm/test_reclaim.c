@@ -56,9 +56,8 @@ static void reclaim_everything(void **state)
 
 	assert_int_equal(amp_dev_create(&dcfg, &dev), 0);
 	assert_int_equal(amp_dev_create(&bcfg, &bdev), 0);
-	assert_int_equal(amp_shm_open("sysmem/ra", 2 * MiB, AMP_SHM_F_CHECK,
-				      &a),
-			 0);
+	assert_int_equal(
+		amp_shm_open("sysmem/ra", 2 * MiB, AMP_SHM_F_CHECK, &a), 0);
 	assert_int_equal(amp_shm_open("sysmem/rb", MiB, 0, &b), 0);
 	assert_int_equal(amp_shm_attach(a, dev, AMP_DIR_BIDIR, &asg, &n), 0);
 	a_da = asg[0].addr;
@@ -66,15 +65,13 @@ static void reclaim_everything(void **state)
 	assert_int_equal(amp_shm_attach(b, bdev, AMP_DIR_BIDIR, &bsg, &n), 0);
 
 	/* Ranges out in both buffers, in every direction. */
-	assert_int_equal(amp_shm_sync_for_device(a, dev, AMP_DIR_TO_DEVICE, 0,
-						 4096),
-			 0);
+	assert_int_equal(
+		amp_shm_sync_for_device(a, dev, AMP_DIR_TO_DEVICE, 0, 4096), 0);
 	assert_int_equal(amp_shm_sync_for_device(a, dev, AMP_DIR_FROM_DEVICE,
 						 MiB, 8192),
 			 0);
-	assert_int_equal(amp_shm_sync_for_device(b, dev, AMP_DIR_BIDIR, 4096,
-						 4096),
-			 0);
+	assert_int_equal(
+		amp_shm_sync_for_device(b, dev, AMP_DIR_BIDIR, 4096, 4096), 0);
 	assert_int_equal(amp_shm_sync_for_device(b, bdev, AMP_DIR_FROM_DEVICE,
 						 0, 4096),
 			 0);
@@ -102,9 +99,8 @@ static void reclaim_everything(void **state)
 
 	/* The bounced device: its copy comes back like sync_for_cpu's. */
 	s.n = 0;
-	assert_int_equal(amp_dev_reclaim(bdev, AMP_RECLAIM_DETACH, on_reclaim,
-					 &s),
-			 1);
+	assert_int_equal(
+		amp_dev_reclaim(bdev, AMP_RECLAIM_DETACH, on_reclaim, &s), 1);
 	assert_string_equal((char *)amp_shm_va(b), "bounced");
 	assert_int_equal(amp_shm_owner(b, bdev, 0), -ENOTCONN);
 

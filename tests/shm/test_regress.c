@@ -76,12 +76,10 @@ static void provider_hooks_every_handover(void **state)
 	assert_int_equal(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_FROM_DEVICE,
 					      4096, 4096),
 			 0);
-	assert_int_equal(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 0,
-					      4096),
-			 0);
-	assert_int_equal(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, 8192,
-					      4096),
-			 0);
+	assert_int_equal(
+		amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 0, 4096), 0);
+	assert_int_equal(
+		amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, 8192, 4096), 0);
 	hook_log[hook_n] = '\0';
 	assert_string_equal(hook_log, "D1D2D3C2C1C3");
 
@@ -112,7 +110,8 @@ static void provider_hooks_every_handover(void **state)
 static void iova_not_in_straddling_window(void **state)
 {
 	/* The window starts below the IOVA range and reaches into it. */
-	struct amp_window w = { .da = 0x100000, .pa = 0x80000000ull,
+	struct amp_window w = { .da = 0x100000,
+				.pa = 0x80000000ull,
 				.size = 4 * MiB };
 	struct amp_dev_config cfg = { .name = "straddle",
 				      .dma_bits = 32,
@@ -157,8 +156,7 @@ static void bounce_out_of_memory_is_enomem(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, (off_t)len), 0);
 	assert_int_equal(amp_dev_create(&cfg, &dev), 0);
-	assert_int_equal(amp_shm_import_fd("user/big", fd, 0, len, 0, &shm),
-			 0);
+	assert_int_equal(amp_shm_import_fd("user/big", fd, 0, len, 0, &shm), 0);
 	assert_int_equal(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, NULL, NULL),
 			 -ENOMEM);
 	assert_non_null(strstr(amp_last_error(), "bounce"));
@@ -179,9 +177,9 @@ static void sizes_that_wrap(void **state)
 			 -ENOMEM);
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, 4096), 0);
-	assert_int_equal(
-		amp_shm_import_fd("user/wrap", fd, 0, UINT64_MAX, 0, &shm),
-		-EINVAL);
+	assert_int_equal(amp_shm_import_fd("user/wrap", fd, 0, UINT64_MAX, 0,
+					   &shm),
+			 -EINVAL);
 	assert_non_null(strstr(amp_last_error(), "too large"));
 	close(fd);
 }
@@ -232,14 +230,14 @@ static void access_races_region_removal(void **state)
 	pthread_t t;
 
 	assert_int_equal(amp_dev_create(&cfg, &r.dev), 0);
-	assert_int_equal(
-		amp_static_region_add("race", w.pa, MiB, 0, NULL, 0), 0);
+	assert_int_equal(amp_static_region_add("race", w.pa, MiB, 0, NULL, 0),
+			 0);
 	assert_int_equal(pthread_create(&t, NULL, reader, &r), 0);
 	for (int i = 0; i < 300; i++) {
 		assert_int_equal(amp_static_region_remove("race"), 0);
-		assert_int_equal(
-			amp_static_region_add("race", w.pa, MiB, 0, NULL, 0),
-			0);
+		assert_int_equal(amp_static_region_add("race", w.pa, MiB, 0,
+						       NULL, 0),
+				 0);
 	}
 	r.stop = 1;
 	pthread_join(t, NULL);
@@ -254,8 +252,8 @@ static void phys_overlap_names_both(void **state)
 	assert_int_equal(amp_static_region_add("first", 0x20000000ull, 2 * MiB,
 					       0, NULL, 0),
 			 0);
-	assert_int_equal(amp_static_region_add("second", 0x20100000ull,
-					       2 * MiB, 0, NULL, 0),
+	assert_int_equal(amp_static_region_add("second", 0x20100000ull, 2 * MiB,
+					       0, NULL, 0),
 			 -EEXIST);
 	assert_non_null(strstr(amp_last_error(), "static/second"));
 	assert_non_null(strstr(amp_last_error(), "static/first"));

@@ -102,8 +102,7 @@ int amp_linux_recv_run(int sock, struct amp_dev_run *run, bool *mapped)
 	int fd = -1;
 	ssize_t n;
 
-	n = amp_linux_recv_fds(sock, &m, sizeof(m), &fd, 1, &nfds,
-			       MSG_WAITALL);
+	n = amp_linux_recv_fds(sock, &m, sizeof(m), &fd, 1, &nfds, MSG_WAITALL);
 	if (n == 0)
 		return amp_err(-ECONNRESET, "devmap: peer closed");
 	if (n < 0 && n != -EPROTO)
