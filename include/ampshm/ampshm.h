@@ -13,6 +13,7 @@
 #include <ampshm/shm.h>
 #include <ampshm/phys.h>
 #include <ampshm/provider.h>
+#include <ampshm/remoteproc.h>
 #include <ampshm/remoteproc_image.h>
 
 #endif

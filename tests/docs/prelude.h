@@ -19,6 +19,7 @@
 #include <ampshm/linux_ipc.h>
 #include <ampshm/linux_notify.h>
 #include <ampshm/metal_shm.h> /* docs/libmetal-compat.md */
+#include <ampshm/remoteproc.h>
 #include <ampshm/remoteproc_image.h>
 #include <ampshm/rpmsg.h>
 
