@@ -42,6 +42,18 @@ def split(code):
                 top.extend(lines[i:k + 1])
                 i = k + 1
                 continue
+        # A static object at file scope (an ops table): up to its ';'.
+        if line.startswith('static ') and '(' not in line.split('=')[0]:
+            depth = 0
+            j = i
+            while j < len(lines):
+                depth += lines[j].count('{') - lines[j].count('}')
+                if depth <= 0 and lines[j].rstrip().endswith(';'):
+                    break
+                j += 1
+            top.extend(lines[i:j + 1])
+            i = j + 1
+            continue
         body.append(line)
         i += 1
     return '\n'.join(top), '\n'.join(body)
