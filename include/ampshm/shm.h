@@ -255,7 +255,9 @@ typedef void (*amp_reclaim_fn)(void *priv, const struct amp_reclaimed *r);
  * removed; a buffer whose last reference was the attachment is freed).
  * @param dev device
  * @param flags 0 or AMP_RECLAIM_DETACH
- * @param fn called for each range taken back (may be NULL)
+ * @param fn called for each range taken back (may be NULL), with the
+ *        library's locks held: it must not open, close, attach, detach or
+ *        sync buffers (record what it needs and act after the call)
  * @param priv passed to @p fn
  * @return the number of ranges taken back, or a negative errno
  */
