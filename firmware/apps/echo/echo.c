@@ -140,7 +140,8 @@ int ampfw_main(const struct ampfw_board *b)
 	ret = ampfw_rpmsg_start(&fw, b, &resource_table,
 				sizeof(resource_table), 30u * 1000 * 1000);
 	if (ret) {
-		ampfw_log(b, "echo: rpmsg start failed\n");
+		ampfw_put_hex(b, "echo: rpmsg start failed: -errno ",
+			      (uint64_t)-ret);
 		return AMPFW_EXIT_INIT_FAILED;
 	}
 	ret = amp_rpmsg_create_ept(&ept, &fw.rdev, "echo", AMP_RPMSG_ADDR_ANY,
