@@ -67,8 +67,7 @@ void ampfw_puts(const struct ampfw_board *b, const char *s)
 	b->console_write(b, s, ampfw_strlen(s));
 }
 
-void ampfw_put_hex(const struct ampfw_board *b, const char *prefix,
-		   uint64_t v)
+void ampfw_put_hex(const struct ampfw_board *b, const char *prefix, uint64_t v)
 {
 	char buf[20];
 	int i;

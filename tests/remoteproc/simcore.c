@@ -136,8 +136,9 @@ int simcore_load(struct simcore *c, const char *path)
 		return ret;
 	ret = amp_dev_ptr(c->dev, tda, c->table_size, &loaded);
 	if (ret)
-		return amp_err(ret, "simcore: the loaded table at da 0x%llx "
-				    "is not in the carveout",
+		return amp_err(ret,
+			       "simcore: the loaded table at da 0x%llx "
+			       "is not in the carveout",
 			       (unsigned long long)tda);
 	c->table = loaded;
 	/* Carveouts: fixed da inside the window; write the pa back. */
@@ -149,13 +150,15 @@ int simcore_load(struct simcore *c, const char *path)
 		if (e->kind != AMP_RPROC_RSC_CARVEOUT)
 			continue;
 		if (e->u.mem.da == AMP_ADDR_ANY)
-			return amp_err(-ENOTSUP, "simcore: carveout %zu: "
-						 "\"any\" da not supported",
+			return amp_err(-ENOTSUP,
+				       "simcore: carveout %zu: "
+				       "\"any\" da not supported",
 				       i);
 		ret = amp_dev_da_to_pa(c->dev, e->u.mem.da, &pa);
 		if (ret)
-			return amp_err(ret, "simcore: carveout %zu at da "
-					    "0x%llx outside the window",
+			return amp_err(ret,
+				       "simcore: carveout %zu at da "
+				       "0x%llx outside the window",
 				       i, (unsigned long long)e->u.mem.da);
 		ret = amp_rproc_rsc_set_carveout(c->rsc, i, e->u.mem.da, pa,
 						 c->table, c->table_size);
@@ -219,8 +222,7 @@ static int rpmsg_host_up(struct simcore *c)
 	cfg.nslots[0] = SIMCORE_VRING_MAX;
 	cfg.nslots[1] = SIMCORE_VRING_MAX;
 	cfg.features = 1u << AMP_VIRTIO_RPMSG_F_NS;
-	return amp_rpmsg_host_init_rsc(&c->rdev, &cfg, c->table,
-				       c->table_size);
+	return amp_rpmsg_host_init_rsc(&c->rdev, &cfg, c->table, c->table_size);
 }
 
 /* ---- the core process ------------------------------------------------- */
@@ -239,8 +241,7 @@ static int count_run(void *priv, const struct amp_dev_run *run)
 
 static int send_run(void *priv, const struct amp_dev_run *run)
 {
-	return amp_linux_send_run(((struct export_ctx *)priv)->sock, run,
-				  true);
+	return amp_linux_send_run(((struct export_ctx *)priv)->sock, run, true);
 }
 
 static int send_start(int sock, const struct amp_simcore_start *st, int fd)
@@ -336,10 +337,14 @@ int simcore_start(struct simcore *c, const char *launcher)
 		goto fail_page;
 	}
 	if (c->pid == 0) {
-		/* The child's socket must survive exec. */
-		int fd = dup(sv[1]);
-
-		snprintf(arg, sizeof(arg), "%d", fd);
+		/*
+		 * The core gets its socket as fd 3 and no other descriptor
+		 * of the host (stdio aside).
+		 */
+		if (dup2(sv[1], 3) != 3 || fcntl(3, F_SETFD, 0))
+			_exit(127);
+		close_range(4, ~0u, 0);
+		snprintf(arg, sizeof(arg), "%d", 3);
 		execl(launcher, "ampshm-core", arg, (char *)NULL);
 		_exit(127);
 	}

@@ -60,8 +60,8 @@ static int rx_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 	return 0;
 }
 
-static void ns_bind(struct amp_rpmsg_dev *rdev, const char *name,
-		    uint32_t dest, void *priv)
+static void ns_bind(struct amp_rpmsg_dev *rdev, const char *name, uint32_t dest,
+		    void *priv)
 {
 	struct link *l = priv;
 
@@ -228,8 +228,7 @@ static void peek(struct link *l, uint64_t addr)
 
 	start_core(l);
 	snprintf(m, sizeof(m), "peek %016llx", (unsigned long long)addr);
-	assert_int_equal(amp_rpmsg_send(&l->ept, m, strlen(m)),
-			 (int)strlen(m));
+	assert_int_equal(amp_rpmsg_send(&l->ept, m, strlen(m)), (int)strlen(m));
 	assert_true(wait_dead(l));
 	if (l->nrx > before) {
 		/* the launcher itself happened to have a page there */
@@ -300,8 +299,7 @@ static void test_hang_stops_heartbeat(void **state)
 		uint64_t h;
 
 		nanosleep(&ts, NULL);
-		h = __atomic_load_n(&l->core.page->heartbeat,
-				    __ATOMIC_ACQUIRE);
+		h = __atomic_load_n(&l->core.page->heartbeat, __ATOMIC_ACQUIRE);
 		stalled = h == hb;
 		hb = h;
 	}

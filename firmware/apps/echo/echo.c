@@ -34,7 +34,7 @@ struct echo_rsc_table {
 	struct echo_vdev vdev;
 };
 
-#define OFF(f) ((uint32_t)__builtin_offsetof(struct echo_rsc_table, f))
+#define OFF(f) ((uint32_t) __builtin_offsetof(struct echo_rsc_table, f))
 
 __attribute__((section(".resource_table"), used, aligned(8)))
 struct echo_rsc_table resource_table = {
@@ -137,8 +137,8 @@ int ampfw_main(const struct ampfw_board *b)
 	board = b;
 	ampfw_trace_init((char *)(uintptr_t)AMPFW_TRACE_DA, AMPFW_TRACE_LEN);
 	ampfw_log(b, "echo: starting\n");
-	ret = ampfw_rpmsg_start(&fw, b, &resource_table,
-				sizeof(resource_table), 30u * 1000 * 1000);
+	ret = ampfw_rpmsg_start(&fw, b, &resource_table, sizeof(resource_table),
+				30u * 1000 * 1000);
 	if (ret) {
 		ampfw_put_hex(b, "echo: rpmsg start failed: -errno ",
 			      (uint64_t)-ret);

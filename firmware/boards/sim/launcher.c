@@ -78,7 +78,7 @@ static void sim_heartbeat(const struct ampfw_board *b)
 }
 
 static __attribute__((noreturn)) void sim_exit(const struct ampfw_board *b,
-					      int code)
+					       int code)
 {
 	(void)b;
 	page->exit_code = code;
@@ -190,8 +190,8 @@ int main(int argc, char **argv)
 	}
 	close(sock);
 	for (uint32_t i = 0; i < st.nexec; i++)
-		if (mprotect((void *)(uintptr_t)st.exec[i].da,
-			     st.exec[i].len, PROT_READ | PROT_EXEC))
+		if (mprotect((void *)(uintptr_t)st.exec[i].da, st.exec[i].len,
+			     PROT_READ | PROT_EXEC))
 			return die("code range not mapped", errno);
 	ret = amp_linux_notifier_futex(page->bell_core, page->bell_host, 0,
 				       &bell);

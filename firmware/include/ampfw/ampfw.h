@@ -49,8 +49,7 @@ void ampfw_log(const struct ampfw_board *b, const char *s);
 size_t ampfw_strlen(const char *s);
 void ampfw_puts(const struct ampfw_board *b, const char *s);
 /* "<prefix>0x<hex>\n" */
-void ampfw_put_hex(const struct ampfw_board *b, const char *prefix,
-		   uint64_t v);
+void ampfw_put_hex(const struct ampfw_board *b, const char *prefix, uint64_t v);
 
 /* The string functions the RPMsg code and the compiler need. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
