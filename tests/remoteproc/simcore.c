@@ -94,6 +94,42 @@ static int read_file(const char *path, void **buf, size_t *size)
 	return 0;
 }
 
+/* Vrings at "any" address: allocated in the host's area, written back. */
+static int place_vrings(struct simcore *c)
+{
+	c->host_next = c->host_area;
+	for (size_t i = 0; i < amp_rproc_rsc_count(c->rsc); i++) {
+		const struct amp_rproc_rsc_entry *e =
+			amp_rproc_rsc_entry(c->rsc, i);
+
+		if (e->kind != AMP_RPROC_RSC_VDEV)
+			continue;
+		for (unsigned int v = 0; v < e->u.vdev.num_of_vrings; v++) {
+			const struct amp_rproc_rsc_vring *vr =
+				amp_rproc_rsc_vring(c->rsc, i, v);
+			uint64_t align = vr->align > 4096 ? vr->align : 4096;
+			uint64_t off = (c->host_next + align - 1) &
+				       ~(align - 1);
+			int ret;
+
+			if (vr->da != AMP_ADDR_ANY)
+				continue;
+			if (off > c->size || vr->size > c->size - off)
+				return amp_err(-ENOSPC,
+					       "simcore: no room for "
+					       "vring %u of entry %zu",
+					       v, i);
+			ret = amp_rproc_rsc_set_vring(c->rsc, i, v, c->da + off,
+						      vr->notifyid, c->table,
+						      c->table_size);
+			if (ret)
+				return ret;
+			c->host_next = off + vr->size;
+		}
+	}
+	return 0;
+}
+
 int simcore_load(struct simcore *c, const char *path)
 {
 	struct amp_rproc_load_ops ops = { .write = dev_write };
@@ -165,6 +201,9 @@ int simcore_load(struct simcore *c, const char *path)
 		if (ret)
 			return ret;
 	}
+	ret = place_vrings(c);
+	if (ret)
+		return ret;
 	c->entry = amp_rproc_image_info(c->img)->entry;
 	return 0;
 }
@@ -197,6 +236,7 @@ static int rpmsg_host_up(struct simcore *c)
 {
 	struct amp_rpmsg_host_cfg cfg;
 	size_t nbuf = SIMCORE_VRING_MAX;
+	uint64_t off;
 
 	c->ipc_region = (struct amp_ipc_region){
 		.va = c->co, .pa = c->pa, .da = c->da, .size = c->size
@@ -209,13 +249,14 @@ static int rpmsg_host_up(struct simcore *c)
 					 .regions = &c->ipc_region,
 					 .nregions = 1,
 					 .flags = AMP_IPC_F_COHERENT };
-	if (c->host_area + 2 * nbuf * SIMCORE_BUF_SIZE > c->size)
-		return -ENOSPC;
+	off = (c->host_next + 63) & ~63ull;
+	if (off > c->size || 2 * nbuf * SIMCORE_BUF_SIZE > c->size - off)
+		return amp_err(-ENOSPC, "simcore: no room for the buffers");
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.port = &c->port;
-	cfg.rx_bufs = c->co + c->host_area;
+	cfg.rx_bufs = c->co + off;
 	cfg.rx_buf_size = SIMCORE_BUF_SIZE;
-	cfg.tx_bufs = c->co + c->host_area + nbuf * SIMCORE_BUF_SIZE;
+	cfg.tx_bufs = c->co + off + nbuf * SIMCORE_BUF_SIZE;
 	cfg.tx_buf_size = SIMCORE_BUF_SIZE;
 	cfg.slots[0] = c->slots[0];
 	cfg.slots[1] = c->slots[1];

@@ -31,7 +31,8 @@ struct simcore {
 	amp_pa_t pa; /* carveout pa */
 	amp_da_t da; /* carveout da (the window) */
 	uint64_t size;
-	uint64_t host_area; /* carveout offset of the host's buffers */
+	uint64_t host_area; /* carveout offset of the host's area */
+	uint64_t host_next; /* next free byte of it (vrings, then buffers) */
 	struct amp_dev *dev;
 	uint8_t *co; /* host pointer to the carveout */
 	/* image */
@@ -61,7 +62,10 @@ struct simcore {
 int simcore_setup(struct simcore *c, const char *region, amp_pa_t pa,
 		  amp_da_t da, uint64_t size);
 void simcore_teardown(struct simcore *c);
-/* Read, parse, check, load the image; write back the carveout pa. */
+/*
+ * Read, parse, check, load the image; write back the carveout pa and the
+ * address of every "any" vring (allocated in the host's area).
+ */
 int simcore_load(struct simcore *c, const char *path);
 /* RPMsg host over the loaded table, then spawn the core. */
 int simcore_start(struct simcore *c, const char *launcher);

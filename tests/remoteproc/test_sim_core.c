@@ -99,14 +99,14 @@ static bool wait_dead(struct link *l)
 	return true;
 }
 
-static void start_core(struct link *l)
+static void start_core_fw(struct link *l, const char *fw)
 {
 	uint64_t end = now_ms() + DEADLINE_S * 1000u;
 	int ret;
 
 	l->bound = false;
 	l->nrx = 0;
-	ret = simcore_load(&l->core, AMP_SIMCORE_ECHO_FW);
+	ret = simcore_load(&l->core, fw);
 	if (ret)
 		fail_msg("load: %s", amp_last_error());
 	ret = simcore_start(&l->core, AMP_SIMCORE_LAUNCHER);
@@ -125,6 +125,11 @@ static void start_core(struct link *l)
 			fail_msg("no echo announcement in %d s", DEADLINE_S);
 		amp_rpmsg_poll(&l->core.rdev, 50 * 1000);
 	}
+}
+
+static void start_core(struct link *l)
+{
+	start_core_fw(l, AMP_SIMCORE_ECHO_FW);
 }
 
 static void echo_roundtrip(struct link *l, const void *msg, size_t len)
@@ -315,6 +320,45 @@ static void test_hang_stops_heartbeat(void **state)
 	simcore_stop(&l->core);
 }
 
+/*
+ * Vrings at "any" address: the host allocates them in the carveout and
+ * writes their device addresses into the loaded table, which is what the
+ * firmware then uses.
+ */
+static void test_vrings_any(void **state)
+{
+	struct link *l = *state;
+	const struct amp_rproc_rsc_vring *vr[2];
+	uint32_t loaded_da[2];
+	size_t vdev = 0;
+
+	start_core_fw(l, AMP_SIMCORE_ECHO_ANY_FW);
+	echo_roundtrip(l, "any vrings", 10);
+	for (size_t i = 0; i < amp_rproc_rsc_count(l->core.rsc); i++)
+		if (amp_rproc_rsc_entry(l->core.rsc, i)->kind ==
+		    AMP_RPROC_RSC_VDEV)
+			vdev = i;
+	for (unsigned int v = 0; v < 2; v++) {
+		const struct amp_rproc_rsc_entry *e =
+			amp_rproc_rsc_entry(l->core.rsc, vdev);
+		const uint8_t *ent = (const uint8_t *)l->core.table + e->offset;
+
+		vr[v] = amp_rproc_rsc_vring(l->core.rsc, vdev, v);
+		assert_non_null(vr[v]);
+		/* vring[v].da of the VDEV entry in the loaded table */
+		memcpy(&loaded_da[v],
+		       ent + offsetof(struct amp_rsc_vdev, vring) +
+			       v * sizeof(struct amp_rsc_vring),
+		       sizeof(uint32_t));
+		assert_int_equal(loaded_da[v], vr[v]->da);
+		assert_true(vr[v]->da >= AMPFW_CARVEOUT_DA &&
+			    vr[v]->da + vr[v]->size <=
+				    AMPFW_CARVEOUT_DA + AMPFW_CARVEOUT_LEN);
+	}
+	assert_true(loaded_da[0] != loaded_da[1]);
+	simcore_stop(&l->core);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_host_pointer_faults),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_vrings_any),
 		cmocka_unit_test(test_hang_stops_heartbeat),
 	};
 

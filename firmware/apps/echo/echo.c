@@ -4,7 +4,7 @@
  *
  * Its resource table asks for one fixed carveout (where it is linked), a
  * trace buffer and an RPMsg VDEV with two fixed vrings inside the
- * carveout. It announces "echo" and sends every message back to its
+ * carveout (or at "any" address, see ECHO_VRINGS_ANY). It announces "echo" and sends every message back to its
  * sender, except:
  * - "crash": writes to a device address that was never mapped (the core
  *   faults there, the host reports it);
@@ -18,6 +18,19 @@
 #include "virtio/compat.h" /* errno values, freestanding */
 
 #define NUM_ENTRIES 3
+
+/*
+ * Built twice: with fixed vrings (fw_echo) and, with ECHO_VRINGS_ANY,
+ * with vrings at "any" address, which the host allocates in the carveout
+ * and writes back into the loaded table (fw_echo_any).
+ */
+#ifdef ECHO_VRINGS_ANY
+#define VRING0_DA AMP_RSC_ADDR_ANY
+#define VRING1_DA AMP_RSC_ADDR_ANY
+#else
+#define VRING0_DA AMPFW_VRING0_DA
+#define VRING1_DA AMPFW_VRING1_DA
+#endif
 
 struct echo_vdev {
 	uint32_t type, id, notifyid, dfeatures, gfeatures, config_len;
@@ -61,9 +74,9 @@ struct echo_rsc_table resource_table = {
 		.dfeatures = 1u << AMP_VIRTIO_RPMSG_F_NS,
 		.num_of_vrings = 2,
 		.vring = {
-			{ AMPFW_VRING0_DA, AMPFW_VRING_ALIGN, AMPFW_VRING_NUM,
+			{ VRING0_DA, AMPFW_VRING_ALIGN, AMPFW_VRING_NUM,
 			  0, 0 },
-			{ AMPFW_VRING1_DA, AMPFW_VRING_ALIGN, AMPFW_VRING_NUM,
+			{ VRING1_DA, AMPFW_VRING_ALIGN, AMPFW_VRING_NUM,
 			  1, 0 },
 		},
 	},
