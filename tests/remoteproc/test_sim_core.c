@@ -276,6 +276,63 @@ static void test_host_pointer_faults(void **state)
 	simcore_stop(&l->core);
 }
 
+/* Send "<cmd> <addr>" and wait for the answer or the core's death. */
+static bool cmd_addr(struct link *l, const char *cmd, uint64_t addr)
+{
+	uint64_t end = now_ms() + DEADLINE_S * 1000u;
+	unsigned int before = l->nrx;
+	char m[32];
+
+	snprintf(m, sizeof(m), "%s %016llx", cmd, (unsigned long long)addr);
+	assert_int_equal(amp_rpmsg_send(&l->ept, m, strlen(m)), (int)strlen(m));
+	while (!simcore_dead(&l->core) && l->nrx == before && now_ms() < end)
+		amp_rpmsg_poll(&l->core.rdev, 20 * 1000);
+	return l->nrx > before;
+}
+
+/*
+ * The firmware's code is read+execute in the core: writing its data works,
+ * writing its code faults there (the exec ranges the host sent).
+ */
+static void test_code_is_read_only(void **state)
+{
+	struct link *l = *state;
+	char why[160];
+
+	start_core(l);
+	/* a free page of the carveout (between .bss and the trace buffer) */
+	assert_true(cmd_addr(l, "poke", AMPFW_IMAGE_END - 4096));
+	assert_memory_equal(l->rx, "poke ok", 7);
+	assert_false(cmd_addr(l, "poke", AMPFW_CARVEOUT_DA + 0x100));
+	assert_true(simcore_dead(&l->core));
+	assert_int_equal(WTERMSIG(l->core.status), SIGSEGV);
+	assert_int_equal(l->core.page->fault_addr, AMPFW_CARVEOUT_DA + 0x100);
+	simcore_describe(&l->core, why, sizeof(why));
+	printf("# %s\n", why);
+	simcore_stop(&l->core);
+}
+
+/* The firmware returning from its main is an exit with its code. */
+static void test_exit(void **state)
+{
+	struct link *l = *state;
+	char why[160];
+	uint64_t end;
+
+	start_core(l);
+	assert_int_equal(amp_rpmsg_send(&l->ept, "exit", 4), 4);
+	end = now_ms() + DEADLINE_S * 1000u;
+	while (!simcore_dead(&l->core) && now_ms() < end)
+		amp_rpmsg_poll(&l->core.rdev, 20 * 1000);
+	assert_true(simcore_dead(&l->core));
+	assert_true(WIFEXITED(l->core.status));
+	assert_int_equal(WEXITSTATUS(l->core.status), 3);
+	assert_int_equal(l->core.page->state, AMP_SIMCORE_EXITED);
+	simcore_describe(&l->core, why, sizeof(why));
+	assert_string_equal(why, "firmware exited with code 3");
+	simcore_stop(&l->core);
+}
+
 /* (d) stop (kill) then load and start again, several times. */
 static void test_restart(void **state)
 {
@@ -365,6 +422,8 @@ int main(void)
 		cmocka_unit_test(test_echo),
 		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_host_pointer_faults),
+		cmocka_unit_test(test_code_is_read_only),
+		cmocka_unit_test(test_exit),
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_vrings_any),
 		cmocka_unit_test(test_hang_stops_heartbeat),

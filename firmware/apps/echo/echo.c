@@ -10,6 +10,9 @@
  *   faults there, the host reports it);
  * - "peek <16 hex digits>": reads 8 bytes at that address and answers
  *   "peek ok" (a host pointer or an unmapped address faults instead);
+ * - "poke <16 hex digits>": writes 8 bytes there and answers "poke ok"
+ *   (its own code is read+execute only: a poke there faults);
+ * - "exit": returns from ampfw_main() with code 3;
  * - "hang": loops forever without a heartbeat (for a watchdog).
  */
 #include <ampfw/ampfw.h>
@@ -85,7 +88,7 @@ struct echo_rsc_table resource_table = {
 static struct ampfw_rpmsg fw;
 static struct amp_rpmsg_endpoint ept;
 static const struct ampfw_board *board;
-static volatile int hang;
+static volatile int hang, quit;
 
 static int is(const void *data, size_t len, const char *word)
 {
@@ -123,6 +126,16 @@ static int echo_cb(struct amp_rpmsg_endpoint *e, void *data, size_t len,
 	if (len == 5 && is(data, len, "crash")) {
 		ampfw_log(board, "echo: crash requested\n");
 		*(volatile uint32_t *)(uintptr_t)AMPFW_UNMAPPED_DA = 0xdead;
+		return 0;
+	}
+	if (len == 4 && is(data, len, "exit")) {
+		quit = 1;
+		return 0;
+	}
+	if (is(data, len, "poke ") &&
+	    !parse_hex((const char *)data + 5, len - 5, &addr)) {
+		*(volatile uint64_t *)(uintptr_t)addr = 0x6b6f6f7000000000ull;
+		amp_rpmsg_sendto(e, "poke ok", 7, src);
 		return 0;
 	}
 	if (len == 4 && is(data, len, "hang")) {
@@ -170,6 +183,10 @@ int ampfw_main(const struct ampfw_board *b)
 			ampfw_log(b, "echo: hanging\n");
 			for (;;)
 				__asm__ volatile("" ::: "memory");
+		}
+		if (quit) {
+			ampfw_log(b, "echo: exit requested\n");
+			return 3;
 		}
 		ret = amp_rpmsg_poll(&fw.rdev, 100000);
 		if (ret < 0 && ret != -ETIMEDOUT && ret != -EAGAIN) {
