@@ -335,7 +335,8 @@ int simcore_start(struct simcore *c, const char *launcher)
 	struct amp_simcore_start st = { .magic = AMP_SIMCORE_MAGIC };
 	struct export_ctx ex = { .sock = -1 };
 	int sv[2], pfd, ret;
-	char arg[16];
+	char arg[16], host[24];
+	pid_t self = getpid();
 
 	if (!c->table)
 		return amp_err(-EINVAL, "simcore: nothing loaded");
@@ -386,7 +387,8 @@ int simcore_start(struct simcore *c, const char *launcher)
 			_exit(127);
 		close_range(4, ~0u, 0);
 		snprintf(arg, sizeof(arg), "%d", 3);
-		execl(launcher, "ampshm-core", arg, (char *)NULL);
+		snprintf(host, sizeof(host), "%ld", (long)self);
+		execl(launcher, "ampshm-core", arg, host, (char *)NULL);
 		_exit(127);
 	}
 	c->reaped = false;

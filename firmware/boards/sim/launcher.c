@@ -2,7 +2,8 @@
 /*
  * ampshm-core: the process a simulated coprocessor runs in.
  *
- * It receives from the host (over the UNIX socket whose number is argv[1])
+ * It receives from the host (over the UNIX socket whose number is argv[1];
+ * argv[2] is the host's pid, to die with it)
  * the board page and the runs of the device's address space, maps each
  * run at its device address (amp_linux_map_run()) and the firmware's code
  * ranges read+execute, then jumps to the image's entry with a pointer to
@@ -160,14 +161,18 @@ int main(int argc, char **argv)
 	int sock, fd, ret;
 	void (*entry)(const struct ampfw_board *);
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: ampshm-core SOCKET-FD (started by the "
-				"host's remoteproc, not by hand)\n");
+	if (argc != 3) {
+		fprintf(stderr,
+			"usage: ampshm-core SOCKET-FD HOST-PID (started "
+			"by the host's remoteproc, not by hand)\n");
 		return 2;
 	}
 	sock = atoi(argv[1]);
+	/* Die with the host; if it is already gone, do not start at all. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
 		return die("PR_SET_PDEATHSIG", errno);
+	if (getppid() != (pid_t)atol(argv[2]))
+		return die("host", ESRCH);
 	ret = recv_start(sock, &st, &fd);
 	if (ret)
 		return die("start message", -ret);
