@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The coprocessor side's port over the board services, and the RPMsg
+ * remote started from the loaded resource table.
+ */
+#include <ampfw/ampfw.h>
+
+#include "virtio/compat.h" /* errno values, freestanding */
+#include <ampshm/rsc_table.h>
+
+static int fw_notify(void *priv, uint32_t notifyid)
+{
+	const struct ampfw_board *b = priv;
+
+	return b->notify(b, notifyid);
+}
+
+static uint32_t fw_wait_prepare(void *priv)
+{
+	const struct ampfw_board *b = priv;
+
+	return b->wait_prepare(b);
+}
+
+static int fw_wait(void *priv, uint32_t token, uint32_t *remaining_us)
+{
+	const struct ampfw_board *b = priv;
+
+	return b->wait(b, token, remaining_us);
+}
+
+static uint32_t rd32(const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* One port region per CARVEOUT/DEVMEM entry of the (own) table. */
+static int fw_regions(struct ampfw_rpmsg *fw, const uint8_t *t, size_t size)
+{
+	uint32_t num, i, off;
+	unsigned int n = 0;
+
+	if (size < sizeof(struct amp_rsc_table) || rd32(t) != 1)
+		return -EINVAL;
+	num = rd32(t + 4);
+	if (num > (size - sizeof(struct amp_rsc_table)) / 4)
+		return -EINVAL;
+	for (i = 0; i < num; i++) {
+		struct amp_rsc_carveout c;
+
+		off = rd32(t + 16 + 4 * i);
+		if (off > size || size - off < 4)
+			return -EINVAL;
+		if (rd32(t + off) != AMP_RSC_CARVEOUT &&
+		    rd32(t + off) != AMP_RSC_DEVMEM)
+			continue;
+		if (size - off < sizeof(c))
+			return -EINVAL;
+		memcpy(&c, t + off, sizeof(c));
+		if (c.da == AMP_RSC_ADDR_ANY || !c.len)
+			continue;
+		if (n == AMPFW_MAX_REGIONS)
+			return -ENOSPC;
+		fw->regions[n] = (struct amp_ipc_region){
+			.va = (void *)(uintptr_t)c.da,
+			.pa = c.pa == AMP_RSC_ADDR_ANY ? c.da : c.pa,
+			.da = c.da,
+			.size = c.len,
+		};
+		n++;
+	}
+	return (int)n;
+}
+
+int ampfw_rpmsg_start(struct ampfw_rpmsg *fw, const struct ampfw_board *b,
+		      void *table, size_t size, uint32_t timeout_us)
+{
+	struct amp_rpmsg_remote_cfg cfg;
+	int n;
+
+	memset(fw, 0, sizeof(*fw));
+	fw->board = b;
+	n = fw_regions(fw, table, size);
+	if (n <= 0)
+		return n ? n : -ENOENT;
+	fw->ops.notify = fw_notify;
+	fw->ops.wait_prepare = fw_wait_prepare;
+	fw->ops.wait = fw_wait;
+	fw->port = (struct amp_ipc_port){
+		.ops = &fw->ops,
+		.priv = (void *)(uintptr_t)b,
+		.regions = fw->regions,
+		.nregions = (unsigned int)n,
+		.flags = AMP_IPC_F_COHERENT,
+	};
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.port = &fw->port;
+	cfg.slots[0] = fw->slots[0];
+	cfg.slots[1] = fw->slots[1];
+	cfg.nslots[0] = AMPFW_MAX_VRING_NUM;
+	cfg.nslots[1] = AMPFW_MAX_VRING_NUM;
+	return amp_rpmsg_remote_init_rsc(&fw->rdev, &cfg, table, size,
+					 timeout_us);
+}
