@@ -204,7 +204,7 @@ int amp_linux_udmabuf_create(int memfd, uint64_t off, uint64_t len)
 	fd = ioctl(dfd, UDMABUF_CREATE, &c);
 	if (fd < 0) {
 		ret = -errno;
-		if (ret == -EINVAL && len > (64ull << 20))
+		if ((ret == -EINVAL || ret == -E2BIG) && len > (64ull << 20))
 			amp_err(ret,
 				"udmabuf: UDMABUF_CREATE of 0x%" PRIx64
 				" bytes refused: more than the module's "
