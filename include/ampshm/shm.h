@@ -143,6 +143,38 @@ AMP_API int amp_shm_import_udmabuf(const char *name, int memfd,
 				   uint64_t offset, uint64_t len,
 				   unsigned flags, struct amp_shm **shm);
 
+/** One range of a memfd, for amp_shm_import_udmabuf_list(). */
+struct amp_udmabuf_range {
+	int memfd; /**< memfd_create() file (see amp_shm_import_udmabuf()) */
+	uint64_t offset; /**< offset, a multiple of the memfd's page size */
+	uint64_t len; /**< bytes, a multiple of the memfd's page size */
+};
+
+/** Most ranges amp_shm_import_udmabuf_list() takes (the kernel's
+ *  default list_limit). */
+#define AMP_UDMABUF_MAX_RANGES 1024
+
+/**
+ * @brief Import several memfd ranges as one dma-buf (UDMABUF_CREATE_LIST),
+ *        back to back in the order given ("user" provider).
+ *
+ * Each range follows the rules of amp_shm_import_udmabuf(); ranges may
+ * come from different memfds, and all of them are checked before any
+ * memfd is sealed. The size limit applies to the total.
+ *
+ * @param name "user/<name>" (or just "<name>")
+ * @param ranges the ranges
+ * @param n number of ranges, 1..AMP_UDMABUF_MAX_RANGES
+ * @param flags AMP_SHM_F_*
+ * @param[out] shm the buffer
+ * @return as amp_shm_import_udmabuf(); amp_last_error() names the range
+ *         at fault.
+ */
+AMP_API int amp_shm_import_udmabuf_list(const char *name,
+					const struct amp_udmabuf_range *ranges,
+					size_t n, unsigned flags,
+					struct amp_shm **shm);
+
 /**
  * @brief The dma-buf behind a buffer, as a new file descriptor.
  *

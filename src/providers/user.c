@@ -290,19 +290,31 @@ int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_t len,
 				 flags | AMP_SHM_F_EXCL, &im, shm);
 }
 
-int amp_shm_import_udmabuf(const char *name, int memfd, uint64_t offset,
-			   uint64_t len, unsigned flags, struct amp_shm **shm)
+int amp_shm_import_udmabuf_list(const char *name,
+				const struct amp_udmabuf_range *ranges,
+				size_t n, unsigned flags, struct amp_shm **shm)
 {
+	uint64_t len = 0;
 	int fd, ret;
 
 	if (!name || !shm)
 		return amp_err(-EINVAL, "user: name and result are required");
-	fd = amp_linux_udmabuf_create(memfd, offset, len);
+	fd = amp_linux_udmabuf_create(ranges, n);
 	if (fd < 0)
 		return fd;
+	for (size_t i = 0; i < n; i++)
+		len += ranges[i].len;
 	ret = amp_shm_import_fd(name, fd, 0, len, flags, shm);
 	close(fd); /* the import holds its own duplicate */
 	return ret;
+}
+
+int amp_shm_import_udmabuf(const char *name, int memfd, uint64_t offset,
+			   uint64_t len, unsigned flags, struct amp_shm **shm)
+{
+	struct amp_udmabuf_range r = { memfd, offset, len };
+
+	return amp_shm_import_udmabuf_list(name, &r, 1, flags, shm);
 }
 
 /* Find the mapping holding [ptr, ptr+len) in /proc/self/maps. */

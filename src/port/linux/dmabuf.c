@@ -123,105 +123,156 @@ int amp_dmabuf_to_cpu(struct amp_dmabuf_win *w, enum amp_dir dir,
 }
 
 /* Checks that change nothing: kind of file, alignment, size, seals. */
-static int udmabuf_check(int memfd, uint64_t off, uint64_t len,
-			 size_t *pgsz, int *seals)
+static int udmabuf_check(const struct amp_udmabuf_range *r, size_t i,
+			 size_t n, int *seals)
 {
+	char at[32] = "";
 	struct stat st;
+	size_t pgsz;
 
-	if (memfd < 0 || fstat(memfd, &st))
-		return amp_err(-EBADF, "udmabuf: fd %d is not open", memfd);
-	*seals = fcntl(memfd, F_GET_SEALS);
+	if (n > 1)
+		snprintf(at, sizeof(at), " (range %zu)", i);
+	if (r->memfd < 0 || fstat(r->memfd, &st))
+		return amp_err(-EBADF, "udmabuf: fd %d is not open%s",
+			       r->memfd, at);
+	*seals = fcntl(r->memfd, F_GET_SEALS);
 	if (!S_ISREG(st.st_mode) || *seals < 0)
 		return amp_err(-EINVAL,
 			       "udmabuf: fd %d is not a memfd (udmabuf "
 			       "takes the pages of a memfd_create() file, "
-			       "shmem or hugetlb)",
-			       memfd);
-	*pgsz = amp_linux_fd_page_size(memfd);
-	if (!len)
-		return amp_err(-EINVAL, "udmabuf: empty range");
-	if ((off | len) & (*pgsz - 1))
+			       "shmem or hugetlb)%s",
+			       r->memfd, at);
+	pgsz = amp_linux_fd_page_size(r->memfd);
+	if (!r->len)
+		return amp_err(-EINVAL, "udmabuf: empty range%s", at);
+	if ((r->offset | r->len) & (pgsz - 1))
 		return amp_err(-EINVAL,
 			       "udmabuf: offset 0x%" PRIx64 " and length "
 			       "0x%" PRIx64 " must be multiples of the "
-			       "memfd's page size (0x%zx%s)",
-			       off, len, *pgsz,
-			       *pgsz > 4096 ? ", hugetlb" : "");
-	if (off > (uint64_t)st.st_size || len > (uint64_t)st.st_size - off)
+			       "memfd's page size (0x%zx%s)%s",
+			       r->offset, r->len, pgsz,
+			       pgsz > 4096 ? ", hugetlb" : "", at);
+	if (r->offset > (uint64_t)st.st_size ||
+	    r->len > (uint64_t)st.st_size - r->offset)
 		return amp_err(-EINVAL,
 			       "udmabuf: [0x%" PRIx64 ", +0x%" PRIx64
 			       ") is beyond the end of the memfd "
 			       "(0x%" PRIx64 " bytes): grow it with "
-			       "ftruncate() first",
-			       off, len, (uint64_t)st.st_size);
+			       "ftruncate() first%s",
+			       r->offset, r->len, (uint64_t)st.st_size, at);
 	if (*seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
 		return amp_err(-EINVAL,
 			       "udmabuf: memfd %d is sealed against "
-			       "writing: the kernel refuses it",
-			       memfd);
+			       "writing: the kernel refuses it%s",
+			       r->memfd, at);
 	if (!(*seals & F_SEAL_SHRINK) && (*seals & F_SEAL_SEAL))
 		return amp_err(-EPERM,
 			       "udmabuf: memfd %d cannot be sealed with "
 			       "F_SEAL_SHRINK, which udmabuf needs: create "
-			       "it with memfd_create(name, MFD_ALLOW_SEALING)",
-			       memfd);
+			       "it with memfd_create(name, MFD_ALLOW_SEALING)%s",
+			       r->memfd, at);
 	return 0;
 }
 
-int amp_linux_udmabuf_create(int memfd, uint64_t off, uint64_t len)
+static int udmabuf_ioctl(int dfd, const struct amp_udmabuf_range *r,
+			 size_t n)
+{
+	struct udmabuf_create_list *l;
+	int fd;
+
+	if (n == 1) {
+		struct udmabuf_create c = { .memfd = (uint32_t)r->memfd,
+					    .flags = UDMABUF_FLAGS_CLOEXEC,
+					    .offset = r->offset,
+					    .size = r->len };
+
+		return ioctl(dfd, UDMABUF_CREATE, &c);
+	}
+	l = calloc(1, sizeof(*l) + n * sizeof(l->list[0]));
+	if (!l) {
+		errno = ENOMEM;
+		return -1;
+	}
+	l->flags = UDMABUF_FLAGS_CLOEXEC;
+	l->count = (uint32_t)n;
+	for (size_t i = 0; i < n; i++)
+		l->list[i] = (struct udmabuf_create_item){
+			.memfd = (uint32_t)r[i].memfd,
+			.offset = r[i].offset,
+			.size = r[i].len,
+		};
+	fd = ioctl(dfd, UDMABUF_CREATE_LIST, l);
+	free(l);
+	return fd;
+}
+
+int amp_linux_udmabuf_create(const struct amp_udmabuf_range *r, size_t n)
 {
 	const char *dev = getenv("AMPSHM_UDMABUF_DEV");
-	struct udmabuf_create c = { 0 };
-	size_t pgsz = 4096;
-	int seals = 0, dfd, fd, ret;
+	uint64_t total = 0;
+	int *seals, dfd, fd, ret = 0;
 
-	ret = udmabuf_check(memfd, off, len, &pgsz, &seals);
+	if (!r || !n || n > AMP_UDMABUF_MAX_RANGES)
+		return amp_err(-EINVAL,
+			       "udmabuf: 1 to %d ranges, not %zu",
+			       AMP_UDMABUF_MAX_RANGES, r ? n : 0);
+	seals = calloc(n, sizeof(*seals));
+	if (!seals)
+		return amp_err(-ENOMEM, "udmabuf: out of memory");
+	for (size_t i = 0; i < n && !ret; i++) {
+		ret = udmabuf_check(&r[i], i, n, &seals[i]);
+		if (!ret && total + r[i].len < total)
+			ret = amp_err(-EINVAL, "udmabuf: ranges too large");
+		total += r[i].len;
+	}
 	if (ret)
-		return ret;
+		goto out_free;
 	if (!dev || !*dev)
 		dev = "/dev/udmabuf";
 	dfd = open(dev, O_RDWR | O_CLOEXEC);
 	if (dfd < 0) {
 		if (errno == ENOENT)
-			return amp_err(-ENODEV,
-				       "udmabuf: %s is missing: the kernel "
-				       "lacks CONFIG_UDMABUF",
-				       dev);
-		return amp_err(-errno, "udmabuf: cannot open %s", dev);
+			ret = amp_err(-ENODEV,
+				      "udmabuf: %s is missing: the kernel "
+				      "lacks CONFIG_UDMABUF",
+				      dev);
+		else
+			ret = amp_err(-errno, "udmabuf: cannot open %s", dev);
+		goto out_free;
 	}
-	if (!(seals & F_SEAL_SHRINK) &&
-	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+	for (size_t i = 0; i < n; i++) {
+		if ((seals[i] & F_SEAL_SHRINK) ||
+		    !fcntl(r[i].memfd, F_ADD_SEALS, F_SEAL_SHRINK))
+			continue;
 		ret = amp_err(-errno,
 			      "udmabuf: cannot seal memfd %d with "
 			      "F_SEAL_SHRINK, which udmabuf needs",
-			      memfd);
+			      r[i].memfd);
 		goto out;
 	}
-	c.memfd = (uint32_t)memfd;
-	c.flags = UDMABUF_FLAGS_CLOEXEC;
-	c.offset = off;
-	c.size = len;
-	fd = ioctl(dfd, UDMABUF_CREATE, &c);
+	fd = udmabuf_ioctl(dfd, r, n);
 	if (fd < 0) {
 		ret = -errno;
-		if ((ret == -EINVAL || ret == -E2BIG) && len > (64ull << 20))
+		if ((ret == -EINVAL || ret == -E2BIG) && total > (64ull << 20))
 			amp_err(ret,
 				"udmabuf: UDMABUF_CREATE of 0x%" PRIx64
 				" bytes refused: more than the module's "
 				"size_limit_mb (64 MiB by default; "
 				"udmabuf.size_limit_mb= on the kernel "
 				"command line)",
-				len);
+				total);
 		else
 			amp_err(ret,
-				"udmabuf: UDMABUF_CREATE of [0x%" PRIx64
-				", +0x%" PRIx64 ") of memfd %d failed",
-				off, len, memfd);
+				"udmabuf: UDMABUF_CREATE of %zu range(s), "
+				"0x%" PRIx64 " bytes, refused by the kernel",
+				n, total);
 		goto out;
 	}
 	ret = fd;
 out:
 	close(dfd);
+out_free:
+	free(seals);
 	return ret;
 }
 

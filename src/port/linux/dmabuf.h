@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stddef.h>
+
+#include <ampshm/shm.h>
 #include <ampshm/types.h>
 
 struct amp_shm;
@@ -49,12 +52,13 @@ int amp_dmabuf_to_cpu(struct amp_dmabuf_win *w, enum amp_dir dir,
 void amp_dmabuf_counts(unsigned long *starts, unsigned long *ends);
 
 /*
- * A dma-buf of [off, off+len) of @memfd through /dev/udmabuf (or
- * $AMPSHM_UDMABUF_DEV): the range must be aligned to the memfd's page
- * size, the memfd gets F_SEAL_SHRINK. Returns the new fd (close-on-exec)
- * or a negative errno with amp_last_error() set.
+ * A dma-buf of the @n ranges, back to back, through /dev/udmabuf (or
+ * $AMPSHM_UDMABUF_DEV): each range must be aligned to its memfd's page
+ * size, each memfd gets F_SEAL_SHRINK. Everything is checked before
+ * anything changes. Returns the new fd (close-on-exec) or a negative
+ * errno with amp_last_error() set.
  */
-int amp_linux_udmabuf_create(int memfd, uint64_t off, uint64_t len);
+int amp_linux_udmabuf_create(const struct amp_udmabuf_range *r, size_t n);
 
 /* The "dmaheap" provider (providers/dmaheap.c). */
 extern const struct amp_provider amp_provider_dmaheap;
