@@ -12,8 +12,8 @@
  * - "user/<name>": the application's own memory, imported from a file
  *   descriptor it can share (memfd, hugetlbfs/tmpfs file, dma-buf) with
  *   amp_shm_import_fd(), or made a dma-buf by amp_shm_import_udmabuf();
- * - "dmaheap/<name>" or "dmaheap/<heap>:<name>": a dma-buf allocated by
- *   the Linux kernel from /dev/dma_heap/<heap> (default "system").
+ * - "dmaheap/<name>" or "dmaheap/\<heap\>:<name>": a dma-buf allocated by
+ *   the Linux kernel from /dev/dma_heap/\<heap\> (default "system").
  *
  * Ownership follows the DMA API. After amp_shm_attach() the CPU owns the
  * whole buffer. amp_shm_sync_for_device() hands a byte range to the device

@@ -34,8 +34,7 @@ static void heap_dir_missing(void **state)
 	struct amp_shm *shm = NULL;
 
 	setenv("AMPSHM_DMA_HEAP_DIR", "/nonexistent/dma_heap", 1);
-	assert_int_equal(amp_shm_open("dmaheap/frames", MiB, 0, &shm),
-			 -ENODEV);
+	assert_int_equal(amp_shm_open("dmaheap/frames", MiB, 0, &shm), -ENODEV);
 	assert_error_has("CONFIG_DMABUF_HEAPS");
 	assert_error_has("CONFIG_DMABUF_HEAPS_SYSTEM");
 	assert_null(shm);
@@ -60,8 +59,7 @@ static void heap_missing_and_not_a_heap(void **state)
 	fd = open(path, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(amp_shm_open("dmaheap/frames", MiB, 0, &shm),
-			 -ENOTTY);
+	assert_int_equal(amp_shm_open("dmaheap/frames", MiB, 0, &shm), -ENOTTY);
 	assert_error_has("not a dma-buf heap");
 	/* ... and the heap that exists is listed for the one that does not. */
 	assert_int_equal(amp_shm_open("dmaheap/cma:frames", MiB, 0, &shm),
@@ -83,9 +81,8 @@ static void heap_bad_names_and_flags(void **state)
 			 -EINVAL);
 	assert_int_equal(amp_shm_open("dmaheap/..:x", MiB, 0, &shm), -EINVAL);
 	assert_int_equal(amp_shm_open("dmaheap/x", 0, 0, &shm), -EINVAL);
-	assert_int_equal(
-		amp_shm_open("dmaheap/x", MiB, AMP_SHM_F_CONTIG, &shm),
-		-EINVAL);
+	assert_int_equal(amp_shm_open("dmaheap/x", MiB, AMP_SHM_F_CONTIG, &shm),
+			 -EINVAL);
 	assert_error_has("heap decides");
 	assert_null(shm);
 	unsetenv("AMPSHM_DMA_HEAP_DIR");
@@ -123,9 +120,9 @@ static void udmabuf_checks(void **state)
 			 -EINVAL);
 	assert_int_equal(amp_shm_import_udmabuf("u", fd, 0, 0, 0, &shm),
 			 -EINVAL);
-	assert_int_equal(
-		amp_shm_import_udmabuf("u", fd, 4 * MiB, 4096, 0, &shm),
-		-EINVAL);
+	assert_int_equal(amp_shm_import_udmabuf("u", fd, 4 * MiB, 4096, 0,
+						&shm),
+			 -EINVAL);
 	assert_error_has("beyond the end");
 	assert_int_equal(amp_shm_import_udmabuf("u", noseal, 0, 4096, 0, &shm),
 			 -EPERM);
@@ -149,6 +146,40 @@ static void udmabuf_checks(void **state)
 	assert_null(shm);
 	close(fd);
 	close(noseal);
+}
+
+static void udmabuf_list_checks(void **state)
+{
+	struct amp_shm *shm = NULL;
+	int a = new_memfd(MFD_ALLOW_SEALING, 4 * MiB);
+	int b = new_memfd(MFD_ALLOW_SEALING, 4 * MiB);
+	struct amp_udmabuf_range r[2] = { { a, 0, MiB }, { b, 4096, 100 } };
+	struct amp_udmabuf_range *many;
+
+	assert_int_equal(amp_shm_import_udmabuf_list("l", r, 0, 0, &shm),
+			 -EINVAL);
+	assert_int_equal(amp_shm_import_udmabuf_list("l", NULL, 1, 0, &shm),
+			 -EINVAL);
+	many = calloc(AMP_UDMABUF_MAX_RANGES + 1, sizeof(*many));
+	assert_non_null(many);
+	assert_int_equal(amp_shm_import_udmabuf_list("l", many,
+						     AMP_UDMABUF_MAX_RANGES + 1,
+						     0, &shm),
+			 -EINVAL);
+	free(many);
+	/* The range at fault is named; no memfd is sealed. */
+	assert_int_equal(amp_shm_import_udmabuf_list("l", r, 2, 0, &shm),
+			 -EINVAL);
+	assert_error_has("range 1");
+	assert_int_equal(fcntl(a, F_GET_SEALS) & F_SEAL_SHRINK, 0);
+	r[1].len = MiB;
+	setenv("AMPSHM_UDMABUF_DEV", "/nonexistent/udmabuf", 1);
+	assert_int_equal(amp_shm_import_udmabuf_list("l", r, 2, 0, &shm),
+			 -ENODEV);
+	unsetenv("AMPSHM_UDMABUF_DEV");
+	assert_null(shm);
+	close(a);
+	close(b);
 }
 
 static void dmabuf_fd_of_other_buffers(void **state)
@@ -175,6 +206,7 @@ int main(void)
 		cmocka_unit_test(heap_missing_and_not_a_heap),
 		cmocka_unit_test(heap_bad_names_and_flags),
 		cmocka_unit_test(udmabuf_checks),
+		cmocka_unit_test(udmabuf_list_checks),
 		cmocka_unit_test(dmabuf_fd_of_other_buffers),
 	};
 

@@ -30,16 +30,15 @@
 
 static int failures;
 
-#define CHECK(c)                                                        \
-	do {                                                            \
-		if (!(c)) {                                             \
-			printf("vmtest: FAILED %s:%d: %s (last error: " \
-			       "%s)\n",                                 \
-			       __FILE__, __LINE__, #c,                  \
-			       amp_last_error());                       \
-			failures++;                                     \
-			return;                                         \
-		}                                                       \
+#define CHECK(c)                                                          \
+	do {                                                              \
+		if (!(c)) {                                               \
+			printf("vmtest: FAILED %s:%d: %s (last error: "   \
+			       "%s)\n",                                   \
+			       __FILE__, __LINE__, #c, amp_last_error()); \
+			failures++;                                       \
+			return;                                           \
+		}                                                         \
 	} while (0)
 
 #define CHECK_EQ(a, b)                                                   \
@@ -183,8 +182,7 @@ static void sync_cost(struct amp_shm *shm, double *first, double *avg)
 		CHECK_EQ(amp_shm_sync_for_device(shm, dev, AMP_DIR_BIDIR, 0,
 						 4096),
 			 0);
-		CHECK_EQ(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, 0,
-					      4096),
+		CHECK_EQ(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_BIDIR, 0, 4096),
 			 0);
 		if (!i)
 			*first = now_us() - t0;
@@ -322,9 +320,9 @@ static void test_udmabuf_list(void)
 {
 	int a = new_memfd("list-a", MFD_ALLOW_SEALING, 4 * MiB);
 	int b = new_memfd("list-b", MFD_ALLOW_SEALING, 4 * MiB);
-	struct amp_udmabuf_range r[3] = {
-		{ a, 0, 1 * MiB }, { b, 1 * MiB, 2 * MiB }, { a, 2 * MiB, MiB }
-	};
+	struct amp_udmabuf_range r[3] = { { a, 0, 1 * MiB },
+					  { b, 1 * MiB, 2 * MiB },
+					  { a, 2 * MiB, MiB } };
 	uint64_t at = 0;
 	struct amp_shm *shm;
 	unsigned char *va;
@@ -380,8 +378,7 @@ static void test_udmabuf_errors(void)
 	CHECK_EQ(amp_shm_import_udmabuf("user/e2", fd, 0, 8 * MiB, 0, &shm),
 		 -EINVAL);
 	CHECK(strstr(amp_last_error(), "beyond the end"));
-	CHECK_EQ(amp_shm_import_udmabuf("user/e3", nosealing, 0, 4096, 0,
-					&shm),
+	CHECK_EQ(amp_shm_import_udmabuf("user/e3", nosealing, 0, 4096, 0, &shm),
 		 -EPERM);
 	CHECK(strstr(amp_last_error(), "MFD_ALLOW_SEALING"));
 	{

@@ -123,8 +123,8 @@ int amp_dmabuf_to_cpu(struct amp_dmabuf_win *w, enum amp_dir dir,
 }
 
 /* Checks that change nothing: kind of file, alignment, size, seals. */
-static int udmabuf_check(const struct amp_udmabuf_range *r, size_t i,
-			 size_t n, int *seals)
+static int udmabuf_check(const struct amp_udmabuf_range *r, size_t i, size_t n,
+			 int *seals)
 {
 	char at[32] = "";
 	struct stat st;
@@ -133,8 +133,8 @@ static int udmabuf_check(const struct amp_udmabuf_range *r, size_t i,
 	if (n > 1)
 		snprintf(at, sizeof(at), " (range %zu)", i);
 	if (r->memfd < 0 || fstat(r->memfd, &st))
-		return amp_err(-EBADF, "udmabuf: fd %d is not open%s",
-			       r->memfd, at);
+		return amp_err(-EBADF, "udmabuf: fd %d is not open%s", r->memfd,
+			       at);
 	*seals = fcntl(r->memfd, F_GET_SEALS);
 	if (!S_ISREG(st.st_mode) || *seals < 0)
 		return amp_err(-EINVAL,
@@ -166,16 +166,16 @@ static int udmabuf_check(const struct amp_udmabuf_range *r, size_t i,
 			       "writing: the kernel refuses it%s",
 			       r->memfd, at);
 	if (!(*seals & F_SEAL_SHRINK) && (*seals & F_SEAL_SEAL))
-		return amp_err(-EPERM,
-			       "udmabuf: memfd %d cannot be sealed with "
-			       "F_SEAL_SHRINK, which udmabuf needs: create "
-			       "it with memfd_create(name, MFD_ALLOW_SEALING)%s",
-			       r->memfd, at);
+		return amp_err(
+			-EPERM,
+			"udmabuf: memfd %d cannot be sealed with "
+			"F_SEAL_SHRINK, which udmabuf needs: create "
+			"it with memfd_create(name, MFD_ALLOW_SEALING)%s",
+			r->memfd, at);
 	return 0;
 }
 
-static int udmabuf_ioctl(int dfd, const struct amp_udmabuf_range *r,
-			 size_t n)
+static int udmabuf_ioctl(int dfd, const struct amp_udmabuf_range *r, size_t n)
 {
 	struct udmabuf_create_list *l;
 	int fd;
@@ -213,8 +213,7 @@ int amp_linux_udmabuf_create(const struct amp_udmabuf_range *r, size_t n)
 	int *seals, dfd, fd, ret = 0;
 
 	if (!r || !n || n > AMP_UDMABUF_MAX_RANGES)
-		return amp_err(-EINVAL,
-			       "udmabuf: 1 to %d ranges, not %zu",
+		return amp_err(-EINVAL, "udmabuf: 1 to %d ranges, not %zu",
 			       AMP_UDMABUF_MAX_RANGES, r ? n : 0);
 	seals = calloc(n, sizeof(*seals));
 	if (!seals)
@@ -299,8 +298,9 @@ int amp_shm_dmabuf_fd(struct amp_shm *shm)
 			       "are)",
 			       shm->name);
 	if (dup < 0)
-		return amp_err(dup, "shm: cannot duplicate the dma-buf fd of "
-				    "'%s'",
+		return amp_err(dup,
+			       "shm: cannot duplicate the dma-buf fd of "
+			       "'%s'",
 			       shm->name);
 	return dup;
 }
