@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/dma-buf.h>
 #include <linux/udmabuf.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +232,90 @@ static void test_heap(void)
 	printf("vmtest: dma-heap: ok\n");
 }
 
+/*
+ * Heap pages have no physical address a carveout reaches: a device with
+ * only a window gets a bounce copy in (simulated) system memory, or -ERANGE
+ * when it must not bounce; the copy follows the syncs.
+ */
+static void heap_bounce(void)
+{
+	struct amp_window w = { .da = 0, .pa = 0x80000000ull,
+				.size = 256 * MiB };
+	struct amp_dev_config cfg = { .name = "r5", .dma_bits = 32,
+				      .windows = &w, .nwindows = 1 };
+	struct amp_dev *dev, *never;
+	struct amp_shm *shm;
+	const struct amp_sg *sg;
+	unsigned char *va, buf[8192];
+	size_t nsg;
+
+	CHECK_EQ(amp_shm_open("dmaheap/bounced", 2 * MiB, 0, &shm), 0);
+	va = amp_shm_va(shm);
+	CHECK_EQ(amp_dev_create(&cfg, &dev), 0);
+	cfg.name = "r5-never";
+	cfg.bounce = AMP_BOUNCE_NEVER;
+	CHECK_EQ(amp_dev_create(&cfg, &never), 0);
+	CHECK_EQ(amp_shm_attach(shm, never, AMP_DIR_BIDIR, NULL, NULL),
+		 -ERANGE);
+	CHECK_EQ(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &nsg), 0);
+	CHECK(amp_shm_is_bounced(shm, dev));
+	fill(va, 8192, 0x42);
+	CHECK_EQ(amp_shm_sync_for_device(shm, dev, AMP_DIR_TO_DEVICE, 0, 8192),
+		 0);
+	CHECK_EQ(amp_shm_sync_for_device(shm, dev, AMP_DIR_FROM_DEVICE, MiB,
+					 8192),
+		 0);
+	CHECK_EQ(amp_dev_read(dev, sg[0].addr, buf, 8192), 0);
+	CHECK(same(buf, 8192, 0x42));
+	fill(buf, 8192, 0x43);
+	CHECK_EQ(amp_dev_write(dev, sg[0].addr + MiB, buf, 8192), 0);
+	CHECK_EQ(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_FROM_DEVICE, MiB,
+				      8192),
+		 0);
+	CHECK_EQ(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 0, 8192), 0);
+	CHECK(same(va + MiB, 8192, 0x43));
+	CHECK_EQ(amp_shm_detach(shm, dev), 0);
+	CHECK_EQ(amp_dev_destroy(dev), 0);
+	CHECK_EQ(amp_dev_destroy(never), 0);
+	CHECK_EQ(amp_shm_close(shm), 0);
+	printf("vmtest: dma-heap bounce: ok\n");
+}
+
+static volatile sig_atomic_t violations;
+
+static void count_violation(const struct amp_violation *v)
+{
+	(void)v;
+	violations++;
+}
+
+/* The ownership checker protects the CPU mapping of a dma-buf too. */
+static void heap_checker(void)
+{
+	struct amp_dev *dev = iommu_dev("checked");
+	struct amp_shm *shm;
+	volatile unsigned char *va;
+
+	CHECK(dev);
+	CHECK_EQ(amp_shm_open("dmaheap/checked", MiB, AMP_SHM_F_CHECK, &shm),
+		 0);
+	va = amp_shm_va(shm);
+	CHECK_EQ(amp_shm_attach(shm, dev, AMP_DIR_BIDIR, NULL, NULL), 0);
+	amp_shm_set_violation_handler(count_violation);
+	CHECK_EQ(amp_shm_sync_for_device(shm, dev, AMP_DIR_TO_DEVICE, 0, 4096),
+		 0);
+	va[8192] = 1; /* CPU-owned: fine */
+	CHECK_EQ(violations, 0);
+	va[100] = 1; /* device-owned: caught */
+	CHECK_EQ(violations, 1);
+	amp_shm_set_violation_handler(NULL);
+	CHECK_EQ(amp_shm_sync_for_cpu(shm, dev, AMP_DIR_TO_DEVICE, 0, 4096), 0);
+	CHECK_EQ(amp_shm_detach(shm, dev), 0);
+	CHECK_EQ(amp_dev_destroy(dev), 0);
+	CHECK_EQ(amp_shm_close(shm), 0);
+	printf("vmtest: dma-heap checker: ok\n");
+}
+
 static int new_memfd(const char *name, unsigned flags, uint64_t size)
 {
 	int fd = memfd_create(name, MFD_CLOEXEC | flags);
@@ -432,7 +517,11 @@ int main(void)
 	double t0 = now_us();
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	/* Bounce copies come from the simulated DDR: keep it small. */
+	setenv("AMPSHM_SYSMEM_SIZE", "256M", 1);
 	test_heap();
+	heap_bounce();
+	heap_checker();
 	test_udmabuf_shmem();
 	test_udmabuf_hugetlb();
 	test_udmabuf_list();
