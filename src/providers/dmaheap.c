@@ -270,6 +270,8 @@ static int heap_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 err_segs:
 	free(shm->segs);
 	shm->segs = NULL;
+	shm->nsegs = 0;
+	shm->priv = NULL;
 err_phys:
 	amp_phys_remove(h->pa);
 err_cpumap:

@@ -209,6 +209,8 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 err_segs:
 	free(shm->segs);
 	shm->segs = NULL;
+	shm->nsegs = 0;
+	shm->priv = NULL;
 err_phys:
 	amp_phys_remove(u->pa);
 err_cpumap:
