@@ -11,7 +11,9 @@
  *   contiguous (AMP_SHM_F_CONTIG, CMA-like) or scattered pages;
  * - "user/<name>": the application's own memory, imported from a file
  *   descriptor it can share (memfd, hugetlbfs/tmpfs file, dma-buf) with
- *   amp_shm_import_fd().
+ *   amp_shm_import_fd(), or made a dma-buf by amp_shm_import_udmabuf();
+ * - "dmaheap/<name>" or "dmaheap/\<heap\>:<name>": a dma-buf allocated by
+ *   the Linux kernel from /dev/dma_heap/\<heap\> (default "system").
  *
  * Ownership follows the DMA API. After amp_shm_attach() the CPU owns the
  * whole buffer. amp_shm_sync_for_device() hands a byte range to the device
@@ -109,6 +111,83 @@ AMP_API int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_
  */
 AMP_API int amp_shm_import_ptr(const char *name, void *ptr, size_t len, unsigned flags,
 		       struct amp_shm **shm);
+
+/**
+ * @brief Import part of a memfd as a dma-buf made by the kernel's udmabuf
+ *        driver ("user" provider).
+ *
+ * [@p offset, @p offset + @p len) of @p memfd becomes a dma-buf
+ * (UDMABUF_CREATE on /dev/udmabuf), which is imported like
+ * amp_shm_import_fd() does: its identity is the dma-buf
+ * (amp_shm_dmabuf_fd()), every hand-over brackets DMA_BUF_IOCTL_SYNC, and
+ * the bytes are the memfd's own pages (written through either, seen
+ * through both). The memfd is sealed with F_SEAL_SHRINK (the kernel
+ * requires it).
+ *
+ * @param name "user/<name>" (or just "<name>")
+ * @param memfd a memfd_create() file (shmem, or hugetlb with MFD_HUGETLB),
+ *        created with MFD_ALLOW_SEALING unless already sealed with
+ *        F_SEAL_SHRINK; it is not consumed
+ * @param offset offset in @p memfd, a multiple of its page size (2 MiB or
+ *        1 GiB for a hugetlb memfd)
+ * @param len bytes, a multiple of the same page size; at most the udmabuf
+ *        module's size_limit_mb (64 MiB by default)
+ * @param flags AMP_SHM_F_*
+ * @param[out] shm the buffer
+ * @return 0; -EBADF; -EINVAL (not a memfd, unaligned, beyond the end of
+ *         the file, sealed against writing, refused by the kernel);
+ *         -EPERM (the memfd cannot be sealed); -ENODEV (no /dev/udmabuf:
+ *         the kernel lacks CONFIG_UDMABUF); -EEXIST.
+ */
+AMP_API int amp_shm_import_udmabuf(const char *name, int memfd,
+				   uint64_t offset, uint64_t len,
+				   unsigned flags, struct amp_shm **shm);
+
+/** One range of a memfd, for amp_shm_import_udmabuf_list(). */
+struct amp_udmabuf_range {
+	int memfd; /**< memfd_create() file (see amp_shm_import_udmabuf()) */
+	uint64_t offset; /**< offset, a multiple of the memfd's page size */
+	uint64_t len; /**< bytes, a multiple of the memfd's page size */
+};
+
+/** Most ranges amp_shm_import_udmabuf_list() takes (the kernel's
+ *  default list_limit). */
+#define AMP_UDMABUF_MAX_RANGES 1024
+
+/**
+ * @brief Import several memfd ranges as one dma-buf (UDMABUF_CREATE_LIST),
+ *        back to back in the order given ("user" provider).
+ *
+ * Each range follows the rules of amp_shm_import_udmabuf(); ranges may
+ * come from different memfds, and all of them are checked before any
+ * memfd is sealed. The size limit applies to the total.
+ *
+ * @param name "user/<name>" (or just "<name>")
+ * @param ranges the ranges
+ * @param n number of ranges, 1..AMP_UDMABUF_MAX_RANGES
+ * @param flags AMP_SHM_F_*
+ * @param[out] shm the buffer
+ * @return as amp_shm_import_udmabuf(); amp_last_error() names the range
+ *         at fault.
+ */
+AMP_API int amp_shm_import_udmabuf_list(const char *name,
+					const struct amp_udmabuf_range *ranges,
+					size_t n, unsigned flags,
+					struct amp_shm **shm);
+
+/**
+ * @brief The dma-buf behind a buffer, as a new file descriptor.
+ *
+ * For "dmaheap/" buffers and imports of a dma-buf or a udmabuf. The
+ * caller owns the returned descriptor (close-on-exec) and may pass it to
+ * another process (SCM_RIGHTS) or to a driver; it refers to the same
+ * memory. The CPU's access window is bracketed by the library at each
+ * hand-over of this buffer only, not for other users of the descriptor.
+ *
+ * @return a file descriptor; -ENOTSUP (the buffer is not a dma-buf),
+ *         -EINVAL (invalid buffer), -EMFILE.
+ */
+AMP_API int amp_shm_dmabuf_fd(struct amp_shm *shm);
 
 /**
  * @brief Drop one reference; the last one frees the buffer.

@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
+#include "port/linux/dmabuf.h"
 #include "port/linux/mem.h"
 
 struct ext_provider {
@@ -40,6 +41,7 @@ static const struct amp_provider *const builtins[] = {
 	&amp_provider_static,
 	&amp_provider_sysmem,
 	&amp_provider_user,
+	&amp_provider_dmaheap,
 };
 
 static struct amp_list externals = AMP_LIST_INIT(externals);

@@ -11,11 +11,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/dma-buf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +21,7 @@
 #include "core/phys.h"
 #include "core/shm_internal.h"
 #include "mm/ralloc.h"
+#include "port/linux/dmabuf.h"
 #include "port/linux/mem.h"
 
 #define USER_APERTURE_PA (16ull << 40)
@@ -41,6 +40,7 @@ struct user_priv {
 	void *devmap;
 	bool own_cpu_map;
 	bool dmabuf;
+	struct amp_dmabuf_win win; /* if dmabuf */
 };
 
 static struct amp_ralloc *aperture;
@@ -75,19 +75,6 @@ static int aperture_init(void)
 	return 0;
 }
 
-static bool fd_is_dmabuf(int fd)
-{
-	char path[64], link[128];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return false;
-	link[n] = '\0';
-	return strstr(link, "dmabuf") != NULL;
-}
-
 /* Can another process map @fd? Fills its size and page size. */
 static int check_fd(int fd, bool *dmabuf, uint64_t *fsize, size_t *pgsz)
 {
@@ -101,7 +88,7 @@ static int check_fd(int fd, bool *dmabuf, uint64_t *fsize, size_t *pgsz)
 		*fsize = (uint64_t)st.st_size;
 		return 0;
 	}
-	if (fd_is_dmabuf(fd)) {
+	if (amp_linux_fd_is_dmabuf(fd)) {
 		off_t end = lseek(fd, 0, SEEK_END);
 
 		if (end < 0)
@@ -214,12 +201,17 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 	shm->priv = u;
 	if (dmabuf) {
 		/* The CPU owns a fresh import: open its access window. */
-		struct dma_buf_sync s = { DMA_BUF_SYNC_START |
-					  DMA_BUF_SYNC_RW };
-
-		ioctl(u->fd, DMA_BUF_IOCTL_SYNC, &s);
+		u->win.fd = u->fd;
+		ret = amp_dmabuf_open_window(&u->win, "user");
+		if (ret)
+			goto err_segs;
 	}
 	return 0;
+err_segs:
+	free(shm->segs);
+	shm->segs = NULL;
+	shm->nsegs = 0;
+	shm->priv = NULL;
 err_phys:
 	amp_phys_remove(u->pa);
 err_cpumap:
@@ -241,6 +233,8 @@ static void user_free(struct amp_shm *shm)
 	struct user_priv *u = shm->priv;
 
 	amp_phys_remove(u->pa);
+	if (u->dmabuf)
+		amp_dmabuf_close_window(&u->win);
 	if (u->own_cpu_map)
 		amp_linux_unmap(shm->va, u->len);
 	amp_linux_unmap(u->devmap, u->len);
@@ -250,48 +244,27 @@ static void user_free(struct amp_shm *shm)
 	free(u);
 }
 
-/*
- * dma-buf CPU access windows. The kernel's interface is whole-buffer, so
- * every hand-over is bracketed, in either direction: END closes the CPU's
- * window (the kernel writes back what the CPU wrote, everywhere), START
- * reopens it for what the CPU still owns (the kernel invalidates). END
- * first means START never discards a CPU write. The flags say what the
- * CPU did or will do, from the direction (the libmetal proposal had them
- * the wrong way round): a range going TO_DEVICE was written by the CPU;
- * one coming back FROM_DEVICE will be read.
- */
-static int dmabuf_sync(struct amp_shm *shm, unsigned end, unsigned start)
-{
-	struct user_priv *u = shm->priv;
-	struct dma_buf_sync s = { DMA_BUF_SYNC_END | end };
-
-	if (!u->dmabuf)
-		return 0;
-	if (ioctl(u->fd, DMA_BUF_IOCTL_SYNC, &s))
-		return amp_err(-errno,
-			       "user: DMA_BUF_IOCTL_SYNC END of '%s' failed",
-			       shm->name);
-	s.flags = DMA_BUF_SYNC_START | start;
-	if (ioctl(u->fd, DMA_BUF_IOCTL_SYNC, &s))
-		return amp_err(-errno,
-			       "user: DMA_BUF_IOCTL_SYNC START of '%s' failed",
-			       shm->name);
-	return 0;
-}
-
+/* dma-buf imports: every hand-over brackets the CPU's access window
+ * (port/linux/dmabuf.c). */
 static int user_to_device(struct amp_shm *shm, enum amp_dir dir)
 {
-	return dmabuf_sync(shm,
-			   dir == AMP_DIR_TO_DEVICE ? DMA_BUF_SYNC_WRITE :
-						      DMA_BUF_SYNC_RW,
-			   DMA_BUF_SYNC_RW);
+	struct user_priv *u = shm->priv;
+
+	return u->dmabuf ? amp_dmabuf_to_device(&u->win, dir, "user") : 0;
 }
 
 static int user_to_cpu(struct amp_shm *shm, enum amp_dir dir)
 {
-	return dmabuf_sync(shm, DMA_BUF_SYNC_RW,
-			   dir == AMP_DIR_TO_DEVICE ? DMA_BUF_SYNC_WRITE :
-						      DMA_BUF_SYNC_RW);
+	struct user_priv *u = shm->priv;
+
+	return u->dmabuf ? amp_dmabuf_to_cpu(&u->win, dir, "user") : 0;
+}
+
+int amp_user_dmabuf_fd(const struct amp_shm *shm)
+{
+	const struct user_priv *u = shm->priv;
+
+	return u && u->dmabuf ? u->fd : -1;
 }
 
 const struct amp_provider amp_provider_user = {
@@ -318,6 +291,33 @@ int amp_shm_import_fd(const char *name, int fd, uint64_t offset, uint64_t len,
 		return amp_err(-EINVAL, "user: name and result are required");
 	return amp_shm_open_with(&amp_provider_user, subname_of(name), len,
 				 flags | AMP_SHM_F_EXCL, &im, shm);
+}
+
+int amp_shm_import_udmabuf_list(const char *name,
+				const struct amp_udmabuf_range *ranges,
+				size_t n, unsigned flags, struct amp_shm **shm)
+{
+	uint64_t len = 0;
+	int fd, ret;
+
+	if (!name || !shm)
+		return amp_err(-EINVAL, "user: name and result are required");
+	fd = amp_linux_udmabuf_create(ranges, n);
+	if (fd < 0)
+		return fd;
+	for (size_t i = 0; i < n; i++)
+		len += ranges[i].len;
+	ret = amp_shm_import_fd(name, fd, 0, len, flags, shm);
+	close(fd); /* the import holds its own duplicate */
+	return ret;
+}
+
+int amp_shm_import_udmabuf(const char *name, int memfd, uint64_t offset,
+			   uint64_t len, unsigned flags, struct amp_shm **shm)
+{
+	struct amp_udmabuf_range r = { memfd, offset, len };
+
+	return amp_shm_import_udmabuf_list(name, &r, 1, flags, shm);
 }
 
 /* Find the mapping holding [ptr, ptr+len) in /proc/self/maps. */
