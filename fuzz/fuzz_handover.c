@@ -91,8 +91,8 @@ static void apply(const struct amp_hov_msg *m)
 		break;
 	case AMP_HOV_SHARE_ACK:
 	case AMP_HOV_UNSHARE_ACK:
-		a = amp_hov_check_id(&host.t, m->u.idm.id);
-		b = amp_hov_check_id(&remote.t, m->u.idm.id);
+		a = amp_hov_check_ack(&host.t, m);
+		b = amp_hov_check_ack(&remote.t, m);
 		break;
 	default:
 		a = b = 0;

@@ -377,6 +377,20 @@ AMP_API const struct amp_hov_buf *amp_hov_find(const struct amp_hov_table *t,
 AMP_API int amp_hov_check_id(const struct amp_hov_table *t, uint32_t id);
 
 /**
+ * @brief Check an acknowledgement from the remote against the host's table.
+ *
+ * SHARE_ACK: the buffer is live, completely shared, and the acknowledged
+ * segment count is the one shared. UNSHARE_ACK: the buffer was shared and
+ * has been unshared.
+ * @param t the host's table
+ * @param m a decoded SHARE_ACK or UNSHARE_ACK
+ * @return 0, -EINVAL (another type), or a negated enum amp_hov_err
+ *         (UNKNOWN_ID, STALE_ID, INCOMPLETE, MISMATCH)
+ */
+AMP_API int amp_hov_check_ack(const struct amp_hov_table *t,
+			      const struct amp_hov_msg *m);
+
+/**
  * @brief Take one SHARE part into the table (the host when it sends it,
  *        the remote when it receives it).
  *

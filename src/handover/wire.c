@@ -480,6 +480,30 @@ int amp_hov_check_id(const struct amp_hov_table *t, uint32_t id)
 	return live_buf(t, id, &b);
 }
 
+int amp_hov_check_ack(const struct amp_hov_table *t,
+		      const struct amp_hov_msg *m)
+{
+	struct amp_hov_buf *b;
+	int ret;
+
+	if (!t || !m)
+		return -EINVAL;
+	if (m->type == AMP_HOV_SHARE_ACK) {
+		ret = live_buf(t, m->u.idm.id, &b);
+		if (ret)
+			return ret;
+		return m->u.idm.arg == b->nseg_total ? 0 : -AMP_HOV_E_MISMATCH;
+	}
+	if (m->type != AMP_HOV_UNSHARE_ACK)
+		return -EINVAL;
+	/* The acknowledged buffer must be one the host has unshared. */
+	if (lookup(t, m->u.idm.id))
+		return -AMP_HOV_E_MISMATCH;
+	return dead_id(t, m->u.idm.id) == -AMP_HOV_E_STALE_ID ?
+		       0 :
+		       -AMP_HOV_E_UNKNOWN_ID;
+}
+
 int amp_hov_check_share(struct amp_hov_table *t, const struct amp_hov_share *s)
 {
 	struct amp_hov_msg m;

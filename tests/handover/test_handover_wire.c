@@ -397,6 +397,34 @@ static void test_600_segments(void **state)
 	assert_int_equal(b->size, SIZE600);
 	assert_memory_equal(b->segs, sg600, sizeof(sg600));
 	assert_int_equal(amp_hov_check_id(&remote.t, 5), 0);
+	/* Part headers: FIRST, then none, then LAST with the 12 left. */
+	{
+		static const uint8_t mid_hdr[16] = {
+			0x41, 0x48, 0x4f, 0x56, 0x01, 0x01, 0x00, 0x00,
+			0x01, 0x00, 0x00, 0x00, 0xe0, 0x01, 0x00, 0x00,
+		};
+		static const uint8_t last_hdr[16] = {
+			0x41, 0x48, 0x4f, 0x56, 0x01, 0x01, 0x02, 0x00,
+			0x15, 0x00, 0x00, 0x00, 0xe0, 0x00, 0x00, 0x00,
+		};
+		uint8_t w[AMP_HOV_MAX_MSG];
+		struct amp_hov_msg m;
+
+		amp_hov_share_fill(&m, 1, 5, 0, SIZE600, 3, sg600, 600, 1);
+		assert_int_equal(amp_hov_encode(&m, w, sizeof(w)), 496);
+		assert_memory_equal(w, mid_hdr, 16);
+		/* first 28, nseg 28 */
+		assert_int_equal(w[36], 28);
+		assert_int_equal(w[40], 28);
+		amp_hov_share_fill(&m, 21, 5, 0, SIZE600, 3, sg600, 600, 21);
+		assert_int_equal(amp_hov_encode(&m, w, sizeof(w)),
+				 16 + 32 + 12 * 16);
+		assert_memory_equal(w, last_hdr, 16);
+		/* first 588 = 0x24c, nseg 12 */
+		assert_int_equal(w[36], 0x4c);
+		assert_int_equal(w[37], 0x02);
+		assert_int_equal(w[40], 12);
+	}
 	/* A hand-over across the segment boundaries is still one message. */
 	handover(5, AMP_DIR_FROM_DEVICE, 0x8000, 0x30000, 9, 0);
 }
@@ -568,6 +596,31 @@ static void test_state_checks(void **state)
 		amp_hov_share_fill(&m, 0, 20, 0, 0x100000, 3, &seg, 1, 0);
 		assert_int_equal(amp_hov_check_share(&host.t, &m.u.share),
 				 -AMP_HOV_E_TABLE_FULL);
+	}
+	/* Acknowledgements checked against the host's table. */
+	{
+		struct amp_hov_msg a;
+
+		mk_id(&a, AMP_HOV_SHARE_ACK, 1, 0);
+		a.u.idm.id = 10;
+		a.u.idm.arg = 1;
+		assert_int_equal(amp_hov_check_ack(&host.t, &a), 0);
+		a.u.idm.arg = 2;
+		assert_int_equal(amp_hov_check_ack(&host.t, &a),
+				 -AMP_HOV_E_MISMATCH);
+		a.u.idm.id = 99;
+		assert_int_equal(amp_hov_check_ack(&host.t, &a),
+				 -AMP_HOV_E_UNKNOWN_ID);
+		mk_id(&a, AMP_HOV_UNSHARE_ACK, 2, 0); /* id 7: unshared */
+		assert_int_equal(amp_hov_check_ack(&host.t, &a), 0);
+		a.u.idm.id = 10; /* still live: never unshared */
+		assert_int_equal(amp_hov_check_ack(&host.t, &a),
+				 -AMP_HOV_E_MISMATCH);
+		a.u.idm.id = 99;
+		assert_int_equal(amp_hov_check_ack(&host.t, &a),
+				 -AMP_HOV_E_UNKNOWN_ID);
+		a.type = AMP_HOV_HANDOVER;
+		assert_int_equal(amp_hov_check_ack(&host.t, &a), -EINVAL);
 	}
 	assert_string_equal(amp_hov_strerror(-AMP_HOV_E_NOT_HELD),
 			    "range not held");
