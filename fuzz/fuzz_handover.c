@@ -138,8 +138,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    memcmp(out, data, len))
 				abort();
 			apply(&m);
-		} else if (ret != -22 && amp_hov_strerror(ret)[0] == '?') {
-			abort();
+		} else {
+			struct amp_hov_msg e;
+			int n;
+
+			if (ret == -22 || amp_hov_strerror(ret)[0] == '?')
+				abort();
+			/* The ERROR reply always encodes and decodes. */
+			if (amp_hov_error_fill(&m, 1, data, len, ret))
+				abort();
+			n = amp_hov_encode(&m, out, sizeof(out));
+			if (n != 28 ||
+			    amp_hov_decode(out, (size_t)n, AMP_HOV_ROLE_HOST,
+					   &e) ||
+			    e.u.error.code != (uint32_t)-ret)
+				abort();
 		}
 		data += len;
 		size -= len;

@@ -321,6 +321,22 @@ AMP_API int amp_hov_decode(const void *data, size_t len, enum amp_hov_role role,
 			   struct amp_hov_msg *m);
 
 /**
+ * @brief Fill the ERROR reply to a refused message.
+ *
+ * Takes the refused message's sequence number and type from a copy of its
+ * header when it has one with the right magic (0 otherwise). An ERROR must
+ * never be answered with an ERROR: the caller drops those.
+ * @param m message to fill
+ * @param seq sequence number of the reply
+ * @param bad the refused bytes (may be NULL when @p len is 0)
+ * @param len their number
+ * @param err the refusal (negated or not): an enum amp_hov_err or errno
+ * @return 0, or -EINVAL (@p err is 0, or a NULL pointer)
+ */
+AMP_API int amp_hov_error_fill(struct amp_hov_msg *m, uint32_t seq,
+			       const void *bad, size_t len, int err);
+
+/**
  * @brief Messages a scatter list of @p nseg segments costs to share.
  * @param nseg segments (at least 1)
  * @return number of SHARE parts, 0 if @p nseg is 0

@@ -271,6 +271,7 @@ int amp_hov_decode(const void *data, size_t len, enum amp_hov_role role,
 	const uint8_t *p = b + AMP_HOV_HDR_SIZE;
 	struct amp_hov_msg d;
 	uint32_t plen, i;
+	int ret;
 
 	if (!data || !m ||
 	    (role != AMP_HOV_ROLE_HOST && role != AMP_HOV_ROLE_REMOTE))
@@ -372,10 +373,33 @@ int amp_hov_decode(const void *data, size_t len, enum amp_hov_role role,
 		d.u.error.bad_type = p[8];
 		break;
 	}
-	i = (uint32_t)-validate(&d);
-	if (i)
-		return -(int)i;
+	ret = validate(&d);
+	if (ret)
+		return ret;
 	memcpy(m, &d, sizeof(d));
+	return 0;
+}
+
+int amp_hov_error_fill(struct amp_hov_msg *m, uint32_t seq, const void *bad,
+		       size_t len, int err)
+{
+	uint8_t h[AMP_HOV_HDR_SIZE];
+
+	if (!m || (!bad && len) || !err)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	m->type = AMP_HOV_ERROR;
+	m->seq = seq;
+	m->u.error.code = (uint32_t)(err < 0 ? -err : err);
+	if (len < AMP_HOV_HDR_SIZE)
+		return 0;
+	/* One copy of the header, as for decoding; nothing else is read. */
+	memcpy(h, bad, sizeof(h));
+	if (get32(h) != AMP_HOV_MAGIC)
+		return 0;
+	m->u.error.bad_seq = get32(h + 8);
+	if (h[5] >= AMP_HOV_SHARE && h[5] <= AMP_HOV_ERROR)
+		m->u.error.bad_type = h[5];
 	return 0;
 }
 

@@ -264,6 +264,29 @@ static void test_malformed(void **state)
 	assert_int_equal(amp_hov_decode(NULL, 48, R, &m), -EINVAL);
 	assert_int_equal(amp_hov_decode(g_handover, 48, R, NULL), -EINVAL);
 	assert_int_equal(amp_hov_encode(NULL, b, sizeof(b)), -EINVAL);
+	/* The ERROR reply to a refused message names it. */
+	{
+		uint8_t w[AMP_HOV_MAX_MSG];
+		int ret;
+
+		memcpy(b, g_giveback, 60);
+		b[21] = 0; /* status out of range */
+		ret = amp_hov_decode(b, 60, H, &m);
+		assert_int_equal(ret, -AMP_HOV_E_STATUS);
+		assert_int_equal(amp_hov_error_fill(&m, 9, b, 60, ret), 0);
+		assert_int_equal(m.u.error.bad_seq, 5);
+		assert_int_equal(m.u.error.bad_type, AMP_HOV_GIVEBACK);
+		assert_int_equal(m.u.error.code, AMP_HOV_E_STATUS);
+		assert_int_equal(amp_hov_encode(&m, w, sizeof(w)), 28);
+		/* No header to quote: sequence and type 0. */
+		assert_int_equal(amp_hov_error_fill(&m, 9, b, 10, ret), 0);
+		assert_int_equal(m.u.error.bad_seq, 0);
+		assert_int_equal(m.u.error.bad_type, 0);
+		b[0] = 0;
+		assert_int_equal(amp_hov_error_fill(&m, 9, b, 60, ret), 0);
+		assert_int_equal(m.u.error.bad_seq, 0);
+		assert_int_equal(amp_hov_error_fill(&m, 9, b, 60, 0), -EINVAL);
+	}
 	/* The encoder refuses what the decoder would. */
 	mk_handover(&m);
 	m.u.handover.dir = 5;
