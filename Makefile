@@ -17,7 +17,7 @@ CFG_FUZZ = -DCMAKE_BUILD_TYPE=Debug -DAMP_FUZZ=ON -DAMP_TESTS=OFF -DAMP_BENCH=OF
 PREFIX  ?= /usr/local
 
 .PHONY: all bootstrap build demo check test test-asan test-fuzz bench docs \
-	format clean install
+	format clean install size
 
 all: build
 
@@ -72,3 +72,10 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz
+
+## Footprint of the coprocessor side on a Cortex-M4 (thumbv7em, -Os): a
+## table per component, the minimal RPMsg remote as linked, and
+## $(BUILD)/size.json; checked against scripts/size-budget.json.
+size:
+	./scripts/size-report --out $(BUILD)/size --json $(BUILD)/size.json \
+		--budget scripts/size-budget.json
