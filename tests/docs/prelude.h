@@ -21,6 +21,7 @@
 #include <ampshm/metal_shm.h> /* docs/libmetal-compat.md */
 #include <ampshm/remoteproc.h>
 #include <ampshm/remoteproc_image.h>
+#include <ampshm/remoteproc_sysfs.h> /* docs/kernel-backends.md */
 #include <ampshm/rpmsg.h>
 
 #include "cachemodel.h" /* tests/common: docs/cache-model.md */
