@@ -126,6 +126,17 @@ AMP_API int amp_rproc_sysfs_stop(struct amp_rproc_sysfs *rs,
 				 unsigned timeout_ms);
 
 /**
+ * @brief Wait up to @p timeout_ms until `state` is @p want (for example
+ *        "running" again after a crash the kernel recovers from: other
+ *        states, "crashed" included, are waited through).
+ * @return 0; -EIO (a value that is not a state at the deadline),
+ *         -ETIMEDOUT (naming the state), -EINVAL, -errno
+ */
+AMP_API int amp_rproc_sysfs_wait(struct amp_rproc_sysfs *rs,
+				 enum amp_rproc_kstate want,
+				 unsigned timeout_ms);
+
+/**
  * @brief Read the `recovery` attribute.
  * @return 0 with *enabled set; -EIO (neither "enabled" nor "disabled")
  */

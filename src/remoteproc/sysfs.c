@@ -443,12 +443,12 @@ static long long now_ms(void)
 
 /*
  * Poll `state` until it is one of @want (a bit per state), "crashed"
- * (-EIO), or @timeout_ms passed (-ETIMEDOUT). A value that is not a state
+ * (-EIO, if @crash_fails), or @timeout_ms passed (-ETIMEDOUT). A value that is not a state
  * counts as not there yet until the deadline: the kernel writes the
  * attribute as a whole, but a test tree's fake kernel may not.
  */
 static int wait_state(struct amp_rproc_sysfs *rs, unsigned want,
-		      unsigned timeout_ms, const char *what)
+		      unsigned timeout_ms, const char *what, bool crash_fails)
 {
 	long long deadline = now_ms() + timeout_ms;
 	enum amp_rproc_kstate st;
@@ -461,7 +461,7 @@ static int wait_state(struct amp_rproc_sysfs *rs, unsigned want,
 			return read_state(rs, &st, word, false);
 		if (!ret && (want & (1u << st)))
 			return 0;
-		if (!ret && st == AMP_RPROC_K_CRASHED)
+		if (!ret && st == AMP_RPROC_K_CRASHED && crash_fails)
 			return amp_err(-EIO,
 				       "remoteproc '%s': state 'crashed' while "
 				       "waiting for it to %s",
@@ -476,6 +476,20 @@ static int wait_state(struct amp_rproc_sysfs *rs, unsigned want,
 		-ETIMEDOUT,
 		"remoteproc '%s': still '%s' %u ms after asking it to %s",
 		rs->name, word, timeout_ms, what);
+}
+
+int amp_rproc_sysfs_wait(struct amp_rproc_sysfs *rs, enum amp_rproc_kstate want,
+			 unsigned timeout_ms)
+{
+	char what[40];
+
+	if (!rs)
+		return amp_err(-EINVAL, "rproc sysfs: NULL argument");
+	if ((unsigned)want >= N_ELEMS(kstate_names))
+		return amp_err(-EINVAL, "remoteproc '%s': bad state %d",
+			       rs->name, (int)want);
+	fmt(what, sizeof(what), "be %s", kstate_names[want]);
+	return wait_state(rs, 1u << want, timeout_ms, what, false);
 }
 
 int amp_rproc_sysfs_start(struct amp_rproc_sysfs *rs, unsigned timeout_ms)
@@ -507,7 +521,7 @@ int amp_rproc_sysfs_start(struct amp_rproc_sysfs *rs, unsigned timeout_ms)
 		return ret;
 	return wait_state(
 		rs, 1u << AMP_RPROC_K_RUNNING | 1u << AMP_RPROC_K_ATTACHED,
-		timeout_ms, "start");
+		timeout_ms, "start", true);
 }
 
 int amp_rproc_sysfs_stop(struct amp_rproc_sysfs *rs, unsigned timeout_ms)
@@ -537,7 +551,8 @@ int amp_rproc_sysfs_stop(struct amp_rproc_sysfs *rs, unsigned timeout_ms)
 	ret = write_attr(rs, "state", "stop");
 	if (ret)
 		return ret;
-	return wait_state(rs, 1u << AMP_RPROC_K_OFFLINE, timeout_ms, "stop");
+	return wait_state(rs, 1u << AMP_RPROC_K_OFFLINE, timeout_ms, "stop",
+			  true);
 }
 
 int amp_rproc_sysfs_recovery(struct amp_rproc_sysfs *rs, bool *enabled)

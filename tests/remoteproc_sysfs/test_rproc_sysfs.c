@@ -267,6 +267,7 @@ struct fake_kernel {
 	const char *state_rel;
 	const char *on_start; /* what "start" becomes */
 	unsigned delay_ms;
+	unsigned recover_ms; /* if set: "running" after that long, once */
 	volatile int quit;
 	int answered;
 };
@@ -277,6 +278,13 @@ static void *kernel_thread(void *arg)
 	struct timespec ts = { 0, 200000 };
 	char buf[64];
 
+	if (k->recover_ms) {
+		struct timespec d = { 0, (long)k->recover_ms * 1000000 };
+
+		nanosleep(&d, NULL);
+		put_atomic(k->state_rel, "running\n");
+		k->answered++;
+	}
 	while (!k->quit) {
 		get(k->state_rel, buf, sizeof(buf));
 		if (!strcmp(buf, "start") || !strcmp(buf, "stop")) {
@@ -300,6 +308,16 @@ static void kernel_run(struct fake_kernel *k, const char *rel,
 	k->state_rel = rel;
 	k->on_start = on_start;
 	k->delay_ms = delay_ms;
+	assert_int_equal(pthread_create(&k->thread, NULL, kernel_thread, k), 0);
+}
+
+/* A kernel recovering a crashed core: "running" after @ms. */
+static void kernel_recover(struct fake_kernel *k, const char *rel, unsigned ms)
+{
+	memset(k, 0, sizeof(*k));
+	k->state_rel = rel;
+	k->on_start = "running\n";
+	k->recover_ms = ms;
 	assert_int_equal(pthread_create(&k->thread, NULL, kernel_thread, k), 0);
 }
 
@@ -451,6 +469,7 @@ static void test_recovery_coredump(void **state)
 static void test_crash(void **state)
 {
 	struct amp_rproc_sysfs *rs = open_ok("r5f");
+	struct fake_kernel k;
 	char buf[64];
 
 	(void)state;
@@ -465,6 +484,22 @@ static void test_crash(void **state)
 	assert_int_equal(amp_rproc_sysfs_crash(rs, NULL), 0);
 	get("kernel/debug/remoteproc/remoteproc0/crash", buf, sizeof(buf));
 	assert_string_equal(buf, "fatal-error");
+
+	/* Crash and recovery as the kernel reports them: running, crashed,
+	 * running again; waiting for "running" sees through the crash. */
+	put(R5F "/state", "crashed\n");
+	assert_int_equal(amp_rproc_sysfs_wait(rs, AMP_RPROC_K_CRASHED, 100), 0);
+	kernel_recover(&k, R5F "/state", 20);
+	assert_int_equal(amp_rproc_sysfs_wait(rs, AMP_RPROC_K_RUNNING, 5000),
+			 0);
+	kernel_stop(&k);
+	assert_int_equal(amp_rproc_sysfs_wait(rs, AMP_RPROC_K_OFFLINE, 20),
+			 -ETIMEDOUT);
+	assert_non_null(strstr(amp_last_error(), "still 'running'"));
+	assert_int_equal(amp_rproc_sysfs_wait(rs, (enum amp_rproc_kstate)42,
+					      20),
+			 -EINVAL);
+	put(R5F "/state", "offline\n");
 	amp_rproc_sysfs_close(rs);
 }
 
