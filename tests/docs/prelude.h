@@ -23,6 +23,7 @@
 #include <ampshm/remoteproc_image.h>
 #include <ampshm/remoteproc_sysfs.h> /* docs/kernel-backends.md */
 #include <ampshm/rpmsg.h>
+#include <ampshm/vfio.h> /* docs/kernel-backends.md */
 
 #include "cachemodel.h" /* tests/common: docs/cache-model.md */
 
