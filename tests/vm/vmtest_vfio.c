@@ -7,7 +7,8 @@
  * bytes from the buffer into its internal memory and back into the
  * buffer's other half by DMA, checked byte for byte; after detach, and
  * after a reclaim that detaches, the same DMA into the buffer is blocked
- * by the IOMMU (the buffer does not change). Prints "vmtest: ok" at the end.
+ * by the IOMMU (the buffer does not change). A udmabuf import is refused
+ * (VFIO cannot pin the dma-buf's mapping). Prints "vmtest: ok" at the end.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <linux/vfio.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -217,6 +219,26 @@ static void test_vfio_edu(void)
 		CHECK_EQ(va[EDU_LEN + i], 0);
 	printf("vmtest: after reclaim the edu DMA did not reach the buffer\n");
 	CHECK_EQ(amp_shm_close(shm), 0);
+
+	/* A udmabuf import: its bytes are mapped through the dma-buf. */
+	{
+		int memfd = memfd_create("edu", MFD_ALLOW_SEALING);
+		int ret;
+
+		CHECK(memfd >= 0);
+		CHECK_EQ(ftruncate(memfd, 8192), 0);
+		CHECK_EQ(amp_shm_import_udmabuf("user/edu", memfd, 0, 8192, 0,
+						&shm),
+			 0);
+		/* VFIO cannot pin a dma-buf mapping: refused, clearly. */
+		ret = amp_shm_attach(shm, dev, AMP_DIR_BIDIR, &sg, &nsg);
+		CHECK_EQ(ret, -EFAULT);
+		CHECK(strstr(amp_last_error(), "VFIO_IOMMU_MAP_DMA"));
+		printf("vmtest: udmabuf import refused: %s\n",
+		       amp_last_error());
+		CHECK_EQ(amp_shm_close(shm), 0);
+		close(memfd);
+	}
 	CHECK_EQ(amp_dev_destroy(dev), 0);
 }
 
