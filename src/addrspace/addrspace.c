@@ -131,6 +131,8 @@ void amp_as_destroy(struct amp_as *as)
 		amp_list_del(&m->node);
 		free(m);
 	}
+	if (as->be && as->be->release)
+		as->be->release(as->be_priv);
 	if (as->mmu)
 		amp_iommu_destroy(as->mmu);
 	if (as->iova)
@@ -196,6 +198,32 @@ unsigned amp_as_dma_bits(const struct amp_as *as)
 bool amp_as_has_iommu(const struct amp_as *as)
 {
 	return as->mmu != NULL;
+}
+
+void *amp_as_backend_priv(struct amp_as *as, const struct amp_as_backend *be)
+{
+	return as->be == be ? as->be_priv : NULL;
+}
+
+int amp_as_set_backend(struct amp_as *as, const struct amp_as_backend *be,
+		       void *priv)
+{
+	int ret = 0;
+
+	if (!as->mmu)
+		return amp_err(-EINVAL, "dev: '%s' has no IOMMU to back",
+			       as->name);
+	pthread_mutex_lock(&as->lock);
+	if (as->be || !amp_list_empty(&as->maps)) {
+		ret = amp_err(-EBUSY,
+			      "dev: '%s' already has mappings or a backend",
+			      as->name);
+	} else {
+		as->be = be;
+		as->be_priv = priv;
+	}
+	pthread_mutex_unlock(&as->lock);
+	return ret;
 }
 
 uint64_t amp_as_fault_count(const struct amp_as *as)
@@ -393,6 +421,15 @@ static int map_iommu(struct amp_as *as, const struct amp_sg *pa, size_t n,
 		}
 		done += pa[i].len;
 	}
+	if (as->be) {
+		ret = as->be->map(as->be_priv, base, pa, n, prot);
+		if (ret) {
+			amp_iommu_unmap(as->mmu, base, total);
+			amp_ralloc_free(as->iova, base, total);
+			free(m);
+			return ret;
+		}
+	}
 	m->iova = base;
 	m->len = total;
 	m->prot = prot;
@@ -463,6 +500,8 @@ void amp_as_unmap(struct amp_as *as, amp_da_t iova, uint64_t len)
 	pthread_mutex_lock(&as->lock);
 	if (m)
 		amp_list_del(&m->node);
+	if (as->be)
+		as->be->unmap(as->be_priv, iova, len);
 	amp_iommu_unmap(as->mmu, iova, len);
 	amp_ralloc_free(as->iova, iova, len);
 	pthread_mutex_unlock(&as->lock);

@@ -62,6 +62,26 @@ int amp_as_access(struct amp_as *as, amp_da_t da, void *buf, size_t len,
 
 uint64_t amp_as_fault_count(const struct amp_as *as);
 
+/*
+ * A real IOMMU behind the simulated one (VFIO): every IOMMU mapping the
+ * page table takes is repeated through @map (a failure undoes it and
+ * fails amp_as_map()), every unmapping through @unmap before the page
+ * table drops it; @release when the address space is destroyed. Set
+ * before anything is mapped. The page table stays the record that
+ * export, watchers and the simulated accesses use.
+ */
+struct amp_as_backend {
+	int (*map)(void *priv, amp_da_t iova, const struct amp_sg *pa, size_t n,
+		   unsigned prot);
+	void (*unmap)(void *priv, amp_da_t iova, uint64_t len);
+	void (*release)(void *priv);
+};
+
+int amp_as_set_backend(struct amp_as *as, const struct amp_as_backend *be,
+		       void *priv);
+/* The backend's pointer if @be backs @as, else NULL. */
+void *amp_as_backend_priv(struct amp_as *as, const struct amp_as_backend *be);
+
 /* Export and watch; see amp_dev_export() / amp_dev_watch(). */
 int amp_as_export(struct amp_as *as, amp_dev_run_fn fn, void *priv);
 int amp_as_watch(struct amp_as *as, amp_dev_watch_fn fn, void *priv);

@@ -36,6 +36,8 @@ struct amp_as {
 	struct amp_window *win;
 	size_t nwin;
 	struct amp_iommu *mmu; /* NULL: windows only */
+	const struct amp_as_backend *be; /* a real IOMMU behind it, or NULL */
+	void *be_priv;
 	struct amp_ralloc *iova;
 	unsigned pgsizes;
 	struct amp_list maps; /* of struct amp_as_map_rec */

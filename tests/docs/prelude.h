@@ -21,7 +21,9 @@
 #include <ampshm/metal_shm.h> /* docs/libmetal-compat.md */
 #include <ampshm/remoteproc.h>
 #include <ampshm/remoteproc_image.h>
+#include <ampshm/remoteproc_sysfs.h> /* docs/kernel-backends.md */
 #include <ampshm/rpmsg.h>
+#include <ampshm/vfio.h> /* docs/kernel-backends.md */
 
 #include "cachemodel.h" /* tests/common: docs/cache-model.md */
 
