@@ -9,15 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <ampshm/linux_devmap.h>
 
 #include "core/error.h"
+#include "remoteproc/sim_spawn.h"
 
 int simcore_setup(struct simcore *c, const char *region, amp_pa_t pa,
 		  amp_da_t da, uint64_t size)
@@ -266,77 +265,12 @@ static int rpmsg_host_up(struct simcore *c)
 	return amp_rpmsg_host_init_rsc(&c->rdev, &cfg, c->table, c->table_size);
 }
 
-/* ---- the core process ------------------------------------------------- */
-
-struct export_ctx {
-	int sock;
-	uint32_t n;
-};
-
-static int count_run(void *priv, const struct amp_dev_run *run)
-{
-	(void)run;
-	((struct export_ctx *)priv)->n++;
-	return 0;
-}
-
-static int send_run(void *priv, const struct amp_dev_run *run)
-{
-	return amp_linux_send_run(((struct export_ctx *)priv)->sock, run, true);
-}
-
-static int send_start(int sock, const struct amp_simcore_start *st, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = (void *)st, .iov_len = sizeof(*st) };
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof(*st))
-		return amp_err(-errno, "simcore: sending the start message");
-	return 0;
-}
-
-static int exec_ranges(struct simcore *c, struct amp_simcore_start *st)
-{
-	const struct amp_rproc_image_info *info = amp_rproc_image_info(c->img);
-
-	for (size_t i = 0; i < info->nsegments; i++) {
-		const struct amp_rproc_segment *s =
-			amp_rproc_image_segment(c->img, i);
-		uint64_t a, e;
-
-		if (s->type != AMP_RPROC_PT_LOAD ||
-		    !(s->flags & AMP_RPROC_PF_X) || !s->memsz)
-			continue;
-		if (st->nexec == AMP_SIMCORE_MAX_EXEC)
-			return amp_err(-ENOSPC, "simcore: too many code "
-						"segments");
-		a = s->paddr & ~4095ull;
-		e = (s->paddr + s->memsz + 4095) & ~4095ull;
-		st->exec[st->nexec].da = a;
-		st->exec[st->nexec].len = e - a;
-		st->nexec++;
-	}
-	return 0;
-}
+/* ---- the core process (spawned as the sim backend does) ------------- */
 
 int simcore_start(struct simcore *c, const char *launcher)
 {
 	struct amp_simcore_start st = { .magic = AMP_SIMCORE_MAGIC };
-	struct export_ctx ex = { .sock = -1 };
-	int sv[2], pfd, ret;
-	char arg[16], host[24];
-	pid_t self = getpid();
+	int pfd, ret;
 
 	if (!c->table)
 		return amp_err(-EINVAL, "simcore: nothing loaded");
@@ -361,47 +295,16 @@ int simcore_start(struct simcore *c, const char *launcher)
 		c->rpmsg_up = !ret;
 	}
 	if (!ret)
-		ret = exec_ranges(c, &st);
+		ret = amp_simcore_exec_ranges(c->img, &st);
 	if (ret)
 		goto fail_page;
-	amp_dev_export(c->dev, count_run, &ex);
-	st.nruns = ex.n;
 	st.entry = c->entry;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
-		ret = -errno;
-		goto fail_page;
-	}
-	c->pid = fork();
-	if (c->pid < 0) {
-		ret = -errno;
-		close(sv[0]);
-		close(sv[1]);
-		goto fail_page;
-	}
-	if (c->pid == 0) {
-		/*
-		 * The core gets its socket as fd 3 and no other descriptor
-		 * of the host (stdio aside).
-		 */
-		if (dup2(sv[1], 3) != 3 || fcntl(3, F_SETFD, 0))
-			_exit(127);
-		close_range(4, ~0u, 0);
-		snprintf(arg, sizeof(arg), "%d", 3);
-		snprintf(host, sizeof(host), "%ld", (long)self);
-		execl(launcher, "ampshm-core", arg, host, (char *)NULL);
-		_exit(127);
-	}
-	c->reaped = false;
-	close(sv[1]);
-	ex.sock = sv[0];
-	ret = send_start(sv[0], &st, pfd);
-	if (!ret)
-		ret = amp_dev_export(c->dev, send_run, &ex);
-	close(sv[0]);
-	close(pfd);
+	ret = amp_simcore_spawn(launcher, c->dev, &st, pfd, &c->pid);
 	if (ret)
-		simcore_stop(c);
-	return ret;
+		goto fail_page;
+	c->reaped = false;
+	close(pfd);
+	return 0;
 
 fail_page:
 	if (c->rpmsg_up)
@@ -445,23 +348,8 @@ void simcore_stop(struct simcore *c)
 
 void simcore_describe(struct simcore *c, char *buf, size_t len)
 {
-	const struct amp_simcore_page *p = c->page;
-	uint32_t state = p ? __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) : 0;
-
 	if (!c->reaped)
 		snprintf(buf, len, "core running");
-	else if (p && state == AMP_SIMCORE_FAULTED)
-		snprintf(buf, len,
-			 "device fault at da 0x%llx, pc 0x%llx (signal %u)",
-			 (unsigned long long)p->fault_addr,
-			 (unsigned long long)p->fault_pc, p->fault_sig);
-	else if (p && state == AMP_SIMCORE_EXITED)
-		snprintf(buf, len, "firmware exited with code %d",
-			 p->exit_code);
-	else if (WIFSIGNALED(c->status))
-		snprintf(buf, len, "core killed by signal %d",
-			 WTERMSIG(c->status));
 	else
-		snprintf(buf, len, "core exited with status %d",
-			 WEXITSTATUS(c->status));
+		amp_simcore_describe(c->page, c->status, buf, len);
 }

@@ -20,7 +20,7 @@
 #include <ampshm/remoteproc_image.h>
 #include <ampshm/rpmsg.h>
 
-#include "sim_proto.h"
+#include "remoteproc/sim_proto.h"
 
 #define SIMCORE_VRING_MAX 64u
 #define SIMCORE_BUF_SIZE 512u

@@ -31,7 +31,7 @@
 #include <ampshm/linux_devmap.h>
 #include <ampshm/linux_notify.h>
 
-#include "sim_proto.h"
+#include "remoteproc/sim_proto.h"
 
 static struct amp_simcore_page *page;
 static struct amp_linux_notifier bell;
