@@ -188,7 +188,7 @@ int ampfw_main(const struct ampfw_board *b)
 			ampfw_log(b, "echo: exit requested\n");
 			return 3;
 		}
-		ret = amp_rpmsg_poll(&fw.rdev, 100000);
+		ret = amp_rpmsg_poll(&fw.rdev, 10000);
 		if (ret < 0 && ret != -ETIMEDOUT && ret != -EAGAIN) {
 			ampfw_put_hex(b, "echo: poll failed ", (uint64_t)-ret);
 			return 1;
