@@ -27,12 +27,15 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <ampshm/linux_devmap.h>
 #include <ampshm/linux_notify.h>
 #include <ampshm/remoteproc.h>
 #include <ampshm/rpmsg.h>
@@ -65,6 +68,10 @@ struct sim {
 	int pidfd; /* until the monitor takes it */
 	bool quit;
 	int ctl; /* eventfd: wakes the monitor */
+	/* the IOMMU agent: the socket to the launcher; under agent_mu */
+	pthread_mutex_t agent_mu;
+	int sock;
+	bool iommu, watching;
 	pthread_t monitor;
 	/* the RPMsg link; under link_mu */
 	pthread_mutex_t link_mu;
@@ -245,6 +252,56 @@ static void link_down(struct sim *s)
 	s->wake.ops->notify(s->wake.priv);
 }
 
+/* ---- the IOMMU agent ------------------------------------------------------ */
+
+/*
+ * A run the device gained or lost: have the launcher map or unmap it, and
+ * wait for its answer, so attach does not return before the running core
+ * sees the buffer, nor detach before it lost it.
+ */
+static void agent_watch(void *priv, const struct amp_dev_run *run, bool mapped)
+{
+	struct sim *s = priv;
+	int32_t status = 0;
+
+	pthread_mutex_lock(&s->agent_mu);
+	if (s->sock >= 0 && !amp_linux_send_run(s->sock, run, mapped) &&
+	    recv(s->sock, &status, sizeof(status), 0) == sizeof(status) &&
+	    status)
+		amp_err(status,
+			"rproc '%s': the core could not %s da 0x%llx (+0x%llx)",
+			s->rp->name, mapped ? "map" : "unmap",
+			(unsigned long long)run->da,
+			(unsigned long long)run->len);
+	pthread_mutex_unlock(&s->agent_mu);
+}
+
+static void agent_start(struct sim *s, int sock)
+{
+	struct timeval tv = { .tv_sec = 2 };
+
+	/* a core stopped with SIGSTOP must not hold attach forever */
+	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	pthread_mutex_lock(&s->agent_mu);
+	s->sock = sock;
+	pthread_mutex_unlock(&s->agent_mu);
+	if (s->iommu)
+		s->watching = !amp_dev_watch(s->rp->dev, agent_watch, s);
+}
+
+/* After the process is dead: its agent answers no more. */
+static void agent_stop(struct sim *s)
+{
+	if (s->watching)
+		amp_dev_unwatch(s->rp->dev, agent_watch, s);
+	s->watching = false;
+	pthread_mutex_lock(&s->agent_mu);
+	if (s->sock >= 0)
+		close(s->sock);
+	s->sock = -1;
+	pthread_mutex_unlock(&s->agent_mu);
+}
+
 /* ---- ops --------------------------------------------------------------- */
 
 static int sim_stop(void *priv, struct amp_rproc *rp);
@@ -256,7 +313,7 @@ static int sim_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 	uint8_t *pg = (uint8_t *)s->page;
 	size_t keep = offsetof(struct amp_simcore_page, heartbeat);
 	pid_t pid;
-	int pidfd, ret;
+	int pidfd, sock, ret;
 
 	/* A fresh board page (the doorbells keep counting). */
 	memset(pg + keep, 0, AMP_SIMCORE_PAGE_SIZE - keep);
@@ -266,7 +323,8 @@ static int sim_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 		ret = link_up(s);
 	if (ret)
 		return ret;
-	ret = amp_simcore_spawn(s->launcher, rp->dev, &st, s->pagefd, &pid);
+	ret = amp_simcore_spawn(s->launcher, rp->dev, &st, s->pagefd, &pid,
+				&sock);
 	if (ret) {
 		link_down(s);
 		return ret;
@@ -277,9 +335,11 @@ static int sim_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		close(sock);
 		link_down(s);
 		return ret;
 	}
+	agent_start(s, sock);
 	pthread_mutex_lock(&s->mu);
 	s->gen++;
 	s->running = true;
@@ -313,6 +373,7 @@ static int sim_stop(void *priv, struct amp_rproc *rp)
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	agent_stop(s);
 	link_down(s);
 	return 0;
 }
@@ -334,6 +395,7 @@ static void sim_release(void *priv, struct amp_rproc *rp)
 	close(s->ctl);
 	pthread_mutex_destroy(&s->mu);
 	pthread_mutex_destroy(&s->link_mu);
+	pthread_mutex_destroy(&s->agent_mu);
 	free(s);
 }
 
@@ -490,8 +552,11 @@ int amp_rproc_sim_create(const struct amp_rproc_sim_config *cfg,
 	s->pidfd = -1;
 	s->pagefd = -1;
 	s->ctl = -1;
+	s->sock = -1;
+	s->iommu = cfg->iommu;
 	s->watchdog_ms = cfg->watchdog_ms;
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->agent_mu, NULL);
 	pthread_mutex_init(&s->link_mu, NULL);
 	ret = find_launcher(cfg->launcher, s->launcher, sizeof(s->launcher));
 	if (ret)
@@ -556,6 +621,7 @@ fail:
 		close(s->ctl);
 	pthread_mutex_destroy(&s->mu);
 	pthread_mutex_destroy(&s->link_mu);
+	pthread_mutex_destroy(&s->agent_mu);
 	free(s);
 	return ret;
 }

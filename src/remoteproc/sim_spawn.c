@@ -83,7 +83,8 @@ static int send_start(int sock, const struct amp_simcore_start *st, int fd)
 }
 
 int amp_simcore_spawn(const char *launcher, struct amp_dev *dev,
-		      struct amp_simcore_start *st, int pagefd, pid_t *pid)
+		      struct amp_simcore_start *st, int pagefd, pid_t *pid,
+		      int *sock)
 {
 	struct export_ctx ex = { .sock = -1 };
 	char host[24];
@@ -122,7 +123,10 @@ int amp_simcore_spawn(const char *launcher, struct amp_dev *dev,
 		if (ret)
 			amp_err(ret, "simcore: sending the device's runs");
 	}
-	close(sv[0]);
+	if (ret || !sock)
+		close(sv[0]);
+	else
+		*sock = sv[0];
 	if (ret) {
 		kill(p, SIGKILL);
 		while (waitpid(p, NULL, 0) < 0 && errno == EINTR)

@@ -23,11 +23,14 @@ int amp_simcore_exec_ranges(const struct amp_rproc_image *img,
 /*
  * Fork and exec @launcher with a socket as fd 3, send it @st (its nruns
  * filled here) with the board page @pagefd, then every run of @dev. On
- * success *pid is the core's process (not reaped); on failure no process
- * is left.
+ * success *pid is the core's process (not reaped) and, if @sock is not
+ * NULL, *sock the host's end of the socket, for the launcher's IOMMU agent
+ * (amp_linux_send_run(), answered by an int32_t status); otherwise it is
+ * closed. On failure no process is left.
  */
 int amp_simcore_spawn(const char *launcher, struct amp_dev *dev,
-		      struct amp_simcore_start *st, int pagefd, pid_t *pid);
+		      struct amp_simcore_start *st, int pagefd, pid_t *pid,
+		      int *sock);
 
 /*
  * Why a core stopped, from its board page and its wait status:

@@ -299,7 +299,7 @@ int simcore_start(struct simcore *c, const char *launcher)
 	if (ret)
 		goto fail_page;
 	st.entry = c->entry;
-	ret = amp_simcore_spawn(launcher, c->dev, &st, pfd, &c->pid);
+	ret = amp_simcore_spawn(launcher, c->dev, &st, pfd, &c->pid, NULL);
 	if (ret)
 		goto fail_page;
 	c->reaped = false;

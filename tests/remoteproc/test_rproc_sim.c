@@ -467,6 +467,81 @@ static void test_two_cores(void **state)
 	no_children();
 }
 
+/* "peek"/"poke" at @da; true if answered (false: the core died). */
+static bool at(struct link *l, const char *cmd, uint64_t da)
+{
+	char m[40];
+
+	snprintf(m, sizeof(m), "%s %016llx", cmd, (unsigned long long)da);
+	return request(l, m, strlen(m));
+}
+
+/*
+ * The IOMMU agent: a buffer attached to a running core is mapped in it
+ * before attach returns (the firmware reads it through its device
+ * address), read-only for TO_DEVICE, and gone after detach (the firmware
+ * faults there, reported with that address).
+ */
+static void test_iommu_agent(void **state)
+{
+	const uint64_t magic = 0x1122334455667788ull;
+	struct link l;
+	struct amp_rproc_crash c;
+	const struct amp_sg *sg, *rsg;
+	struct amp_shm *buf, *ro;
+	struct amp_dev *dev;
+	uint64_t v;
+	amp_da_t da, rda;
+	size_t n;
+
+	(void)state;
+	make_core(&l, "sim0", false, 0, true);
+	boot(&l);
+	dev = amp_rproc_dev(l.rp);
+	assert_int_equal(amp_shm_open("sysmem/agent", MiB, 0, &buf), 0);
+	memcpy((char *)amp_shm_va(buf) + 4096, &magic, sizeof(magic));
+	assert_int_equal(amp_shm_attach(buf, dev, AMP_DIR_BIDIR, &sg, &n), 0);
+	da = sg[0].addr;
+	assert_true(at(&l, "peek", da + 4096));
+	assert_int_equal(l.rxlen, 15);
+	memcpy(&v, l.rx + 7, sizeof(v));
+	assert_int_equal(v, magic);
+	assert_true(at(&l, "poke", da));
+	/* TO_DEVICE: readable */
+	assert_int_equal(amp_shm_open("sysmem/agent-ro", MiB, 0, &ro), 0);
+	assert_int_equal(amp_shm_attach(ro, dev, AMP_DIR_TO_DEVICE, &rsg, &n),
+			 0);
+	rda = rsg[0].addr;
+	assert_true(at(&l, "peek", rda));
+	/* detached: gone from the core before detach returned */
+	assert_int_equal(amp_shm_detach(buf, dev), 0);
+	assert_false(at(&l, "peek", da + 4096));
+	wait_crash(&l, 1, false);
+	amp_rproc_last_crash(l.rp, &c);
+	printf("# %s\n", c.reason);
+	assert_int_equal(c.fault_da, da + 4096);
+	/* the crash detached the read-only buffer too */
+	assert_int_equal(amp_shm_detach(ro, dev), -ENOTCONN);
+	assert_int_equal(amp_rproc_stop(l.rp), 0);
+
+	/* TO_DEVICE is read-only in the core: a write faults there */
+	boot(&l);
+	dev = amp_rproc_dev(l.rp);
+	assert_int_equal(amp_shm_attach(ro, dev, AMP_DIR_TO_DEVICE, &rsg, &n),
+			 0);
+	rda = rsg[0].addr;
+	assert_true(at(&l, "peek", rda));
+	assert_false(at(&l, "poke", rda + 8));
+	wait_crash(&l, 2, false);
+	amp_rproc_last_crash(l.rp, &c);
+	printf("# %s\n", c.reason);
+	assert_int_equal(c.fault_da, rda + 8);
+	assert_int_equal(amp_shm_close(ro), 0);
+	assert_int_equal(amp_shm_close(buf), 0);
+	assert_int_equal(amp_rproc_destroy(l.rp), 0);
+	no_children();
+}
+
 static int read_fw(void **state)
 {
 	struct stat st;
@@ -499,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_watchdog),
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_two_cores),
+		cmocka_unit_test(test_iommu_agent),
 	};
 
 	return cmocka_run_group_tests(tests, read_fw, free_fw);

@@ -9,7 +9,8 @@
  * - "crash": writes to a device address that was never mapped (the core
  *   faults there, the host reports it);
  * - "peek <16 hex digits>": reads 8 bytes at that address and answers
- *   "peek ok" (a host pointer or an unmapped address faults instead);
+ *   "peek ok" followed by those 8 bytes (a host pointer or an unmapped
+ *   address faults instead);
  * - "poke <16 hex digits>": writes 8 bytes there and answers "poke ok"
  *   (its own code is read+execute only: a poke there faults);
  * - "exit": returns from ampfw_main() with code 3;
@@ -147,9 +148,11 @@ static int echo_cb(struct amp_rpmsg_endpoint *e, void *data, size_t len,
 		volatile const uint64_t *p =
 			(volatile const uint64_t *)(uintptr_t)addr;
 		uint64_t v = *p;
+		char ans[15] = "peek ok";
 
-		(void)v;
-		amp_rpmsg_sendto(e, "peek ok", 7, src);
+		/* "peek ok" and the 8 bytes read */
+		memcpy(ans + 7, &v, sizeof(v));
+		amp_rpmsg_sendto(e, ans, sizeof(ans), src);
 		return 0;
 	}
 	amp_rpmsg_sendto(e, data, len, src);
