@@ -11,7 +11,8 @@
  *   - crash_recovered: kill -9 until RUNNING again (reclaimed, reloaded,
  *     restarted), and until the RPMsg link is back (announcement again).
  * Medians and maxima in microseconds. The small image is the echo
- * firmware (build/firmware/fw_echo.elf).
+ * firmware (build/firmware/fw_echo.elf, 150 KB), the large one the same
+ * with a 16 MiB data segment in a second carveout (fw_echo_16m.elf).
  */
 #include <errno.h>
 #include <signal.h>
@@ -125,10 +126,15 @@ static void *read_all(const char *path, size_t *size)
 int main(int argc, char **argv)
 {
 	static uint64_t start[MAXN], load[MAXN], det[MAXN], rec[MAXN],
-		link[MAXN];
+		link[MAXN], start16[MAXN], load16[MAXN];
 	struct amp_rproc_sim_config cfg = { .name = "bench-rproc",
 					    .recovery = true };
 	const char *fw_path = AMP_BENCH_FW_DIR "/fw_echo.elf";
+	const char *fw16_path = AMP_BENCH_FW_DIR "/fw_echo_16m.elf";
+	struct stat2 s_start16 = { 0, 0 }, s_load16 = { 0, 0 };
+	size_t size16 = 0;
+	unsigned n16;
+	void *fw16;
 	struct ctx c = { 0 };
 	struct stat2 s_start, s_load, s_det, s_rec, s_link;
 	unsigned n;
@@ -138,12 +144,14 @@ int main(int argc, char **argv)
 
 	bench_parse(argc, argv, false);
 	n = bopt.quick ? 10 : 50;
+	n16 = bopt.quick ? 3 : 10;
 	fw = read_all(fw_path, &size);
 	if (!fw) {
 		printf("{\"bench\": \"rproc\", \"skipped\": \"no %s\"}\n",
 		       fw_path);
 		return 0;
 	}
+	fw16 = read_all(fw16_path, &size16);
 	cfg.launcher = getenv("AMPSHM_CORE") ? NULL :
 					       AMP_BENCH_FW_DIR "/ampshm-core";
 	if (amp_rproc_sim_create(&cfg, &c.rp)) {
@@ -167,6 +175,26 @@ int main(int argc, char **argv)
 		if (i + 1 < n)
 			amp_rproc_stop(c.rp);
 	}
+	/* the same with the 16 MiB image (load dominates) */
+	if (fw16) {
+		amp_rproc_stop(c.rp);
+		for (unsigned i = 0; i < n16; i++) {
+			unsigned a = c.announced;
+			uint64_t t0 = now_ns(), t1;
+
+			if (amp_rproc_load(c.rp, fw16, size16))
+				goto fail;
+			t1 = now_ns();
+			if (amp_rproc_start(c.rp) || !wait_announce(&c, a + 1))
+				goto fail;
+			load16[i] = t1 - t0;
+			start16[i] = now_ns() - t1;
+			amp_rproc_stop(c.rp);
+		}
+		if (amp_rproc_load(c.rp, fw, size) || amp_rproc_start(c.rp) ||
+		    !wait_announce(&c, c.announced + 1))
+			goto fail;
+	}
 	/* kill -9 to detected, to running again, to the link back */
 	for (unsigned i = 0; i < n; i++) {
 		unsigned a = c.announced;
@@ -187,6 +215,11 @@ int main(int argc, char **argv)
 	}
 	amp_rproc_destroy(c.rp);
 	free(fw);
+	free(fw16);
+	if (fw16) {
+		s_start16 = stats(start16, n16);
+		s_load16 = stats(load16, n16);
+	}
 	s_start = stats(start, n);
 	s_load = stats(load, n);
 	s_det = stats(det, n);
@@ -203,20 +236,29 @@ int main(int argc, char **argv)
 	       " \"crash_recovered_median_us\": %.1f, "
 	       "\"crash_recovered_max_us\": %.1f,\n"
 	       " \"crash_to_link_back_median_us\": %.1f, "
-	       "\"crash_to_link_back_max_us\": %.1f}\n",
+	       "\"crash_to_link_back_max_us\": %.1f,\n"
+	       " \"image_16m_bytes\": %zu, \"runs_16m\": %u,\n"
+	       " \"load_16m_median_us\": %.1f, \"load_16m_max_us\": %.1f,\n"
+	       " \"start_to_first_msg_16m_median_us\": %.1f, "
+	       "\"start_to_first_msg_16m_max_us\": %.1f}\n",
 	       bopt.quick ? "true" : "false", size, n, s_load.med_us,
 	       s_load.max_us, s_start.med_us, s_start.max_us, s_det.med_us,
 	       s_det.max_us, s_rec.med_us, s_rec.max_us, s_link.med_us,
-	       s_link.max_us);
+	       s_link.max_us, size16, fw16 ? n16 : 0, s_load16.med_us,
+	       s_load16.max_us, s_start16.med_us, s_start16.max_us);
 	bench_sum("rproc (fw_echo, %u runs, median / max):\n"
 		  "  load                 %9.1f / %9.1f us\n"
 		  "  start to first msg   %9.1f / %9.1f us (goal < 5000)\n"
 		  "  crash detected       %9.1f / %9.1f us (goal < 1000)\n"
 		  "  crash recovered      %9.1f / %9.1f us (goal < 20000)\n"
-		  "  crash to link back   %9.1f / %9.1f us\n",
+		  "  crash to link back   %9.1f / %9.1f us\n"
+		  "16 MiB image (%u runs): load %.1f / %.1f us, start to "
+		  "first msg %.1f / %.1f us\n",
 		  n, s_load.med_us, s_load.max_us, s_start.med_us,
 		  s_start.max_us, s_det.med_us, s_det.max_us, s_rec.med_us,
-		  s_rec.max_us, s_link.med_us, s_link.max_us);
+		  s_rec.max_us, s_link.med_us, s_link.max_us, fw16 ? n16 : 0,
+		  s_load16.med_us, s_load16.max_us, s_start16.med_us,
+		  s_start16.max_us);
 	dat = bench_dat("rproc", "what median_us max_us");
 	if (dat) {
 		fprintf(dat, "load %.1f %.1f\n", s_load.med_us, s_load.max_us);
@@ -228,6 +270,10 @@ int main(int argc, char **argv)
 			s_rec.max_us);
 		fprintf(dat, "crash_to_link_back %.1f %.1f\n", s_link.med_us,
 			s_link.max_us);
+		fprintf(dat, "load_16m %.1f %.1f\n", s_load16.med_us,
+			s_load16.max_us);
+		fprintf(dat, "start_to_first_msg_16m %.1f %.1f\n",
+			s_start16.med_us, s_start16.max_us);
 	}
 	bench_dat_close(dat);
 	return 0;
@@ -235,5 +281,6 @@ fail:
 	fprintf(stderr, "bench_rproc: %s\n", amp_last_error());
 	amp_rproc_destroy(c.rp);
 	free(fw);
+	free(fw16);
 	return 1;
 }

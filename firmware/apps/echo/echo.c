@@ -21,7 +21,16 @@
 
 #include "virtio/compat.h" /* errno values, freestanding */
 
+#ifdef ECHO_BLOB_16M
+#define NUM_ENTRIES 4
+#define BLOB_DA 0x11000000u
+#define BLOB_LEN 0x01000000u
+/* fw_echo_16m: 16 MiB of data in the image, in a carveout of its own */
+__attribute__((section(".blob"), used, aligned(4096))) const uint8_t
+	echo_blob[BLOB_LEN] = { 1 };
+#else
 #define NUM_ENTRIES 3
+#endif
 
 /*
  * Built twice: with fixed vrings (fw_echo) and, with ECHO_VRINGS_ANY,
@@ -49,6 +58,9 @@ struct echo_rsc_table {
 	struct amp_rsc_carveout carveout;
 	struct amp_rsc_trace trace;
 	struct echo_vdev vdev;
+#ifdef ECHO_BLOB_16M
+	struct amp_rsc_carveout blob;
+#endif
 };
 
 #define OFF(f) ((uint32_t) __builtin_offsetof(struct echo_rsc_table, f))
@@ -57,7 +69,18 @@ __attribute__((section(".resource_table"), used, aligned(8)))
 struct echo_rsc_table resource_table = {
 	.ver = 1,
 	.num = NUM_ENTRIES,
+#ifdef ECHO_BLOB_16M
+	.offset = { OFF(carveout), OFF(trace), OFF(vdev), OFF(blob) },
+	.blob = {
+		.type = AMP_RSC_CARVEOUT,
+		.da = BLOB_DA,
+		.pa = AMP_RSC_ADDR_ANY,
+		.len = BLOB_LEN,
+		.name = "blob",
+	},
+#else
 	.offset = { OFF(carveout), OFF(trace), OFF(vdev) },
+#endif
 	.carveout = {
 		.type = AMP_RSC_CARVEOUT,
 		.da = AMPFW_CARVEOUT_DA,
