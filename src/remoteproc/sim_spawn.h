@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Spawning the simulated core's launcher (ampshm-core) and reading its
- * board page: shared by the sim backend (sim.c) and the tests' minimal
- * host helper (tests/remoteproc/simcore.c).
+ * board page, for the sim backend (sim.c).
  */
 #ifndef AMP_REMOTEPROC_SIM_SPAWN_H
 #define AMP_REMOTEPROC_SIM_SPAWN_H

@@ -28,6 +28,7 @@
 #include <ampfw/board_map.h>
 #include <ampshm/ampshm.h>
 #include <ampshm/remoteproc.h>
+#include <ampshm/remoteproc_image.h>
 #include <ampshm/rpmsg.h>
 
 #define DEADLINE_MS 20000u
@@ -42,8 +43,8 @@ struct link {
 	unsigned nrx;
 };
 
-static void *fw;
-static size_t fw_size;
+static void *fw, *fw_any;
+static size_t fw_size, fw_any_size;
 
 static uint64_t now_ms(void)
 {
@@ -136,13 +137,18 @@ static void wait_bound(struct link *l)
 	}
 }
 
-static void boot(struct link *l)
+static void boot_fw(struct link *l, const void *image, size_t size)
 {
-	if (amp_rproc_load(l->rp, fw, fw_size))
+	if (amp_rproc_load(l->rp, image, size))
 		fail_msg("load: %s", amp_last_error());
 	if (amp_rproc_start(l->rp))
 		fail_msg("start: %s", amp_last_error());
 	wait_bound(l);
+}
+
+static void boot(struct link *l)
+{
+	boot_fw(l, fw, fw_size);
 }
 
 static int send_msg(struct link *l, const void *m, size_t len)
@@ -546,26 +552,178 @@ static void test_iommu_agent(void **state)
 	no_children();
 }
 
-static int read_fw(void **state)
+/*
+ * Host pointers and physical addresses are not device addresses: the core
+ * faults on the carveout's host pointer and on its pa (reported with that
+ * address), while its device address reads fine.
+ */
+static void peek_faults(uint64_t addr)
 {
-	struct stat st;
-	int fd = open(AMP_SIMCORE_ECHO_FW, O_RDONLY);
+	struct link l;
+	struct amp_rproc_crash c;
+
+	make_core(&l, "sim0", false, 0, false);
+	boot(&l);
+	if (at(&l, "peek", addr)) {
+		/* the launcher itself happened to have a page there */
+		printf("# 0x%llx was mapped in the launcher: not a fault\n",
+		       (unsigned long long)addr);
+	} else {
+		wait_crash(&l, 1, false);
+		amp_rproc_last_crash(l.rp, &c);
+		printf("# %s\n", c.reason);
+		assert_int_equal(c.fault_da, addr);
+		assert_non_null(strstr(c.reason, "(signal 11)"));
+	}
+	assert_int_equal(amp_rproc_destroy(l.rp), 0);
+}
+
+static void test_host_pointer_faults(void **state)
+{
+	struct link l;
+	uint64_t host, pa;
+	void *p;
 
 	(void)state;
-	if (fd < 0 || fstat(fd, &st))
-		return -1;
-	fw_size = (size_t)st.st_size;
-	fw = malloc(fw_size);
-	if (!fw || read(fd, fw, fw_size) != (ssize_t)fw_size)
-		return -1;
+	make_core(&l, "sim0", false, 0, false);
+	boot(&l);
+	assert_int_equal(amp_dev_ptr(amp_rproc_dev(l.rp), AMPFW_CARVEOUT_DA,
+				     4096, &p),
+			 0);
+	assert_int_equal(amp_dev_da_to_pa(amp_rproc_dev(l.rp),
+					  AMPFW_CARVEOUT_DA, &pa),
+			 0);
+	host = (uint64_t)(uintptr_t)p;
+	assert_true(host != AMPFW_CARVEOUT_DA && pa != AMPFW_CARVEOUT_DA);
+	/* the carveout's own device address works */
+	assert_true(at(&l, "peek", AMPFW_CARVEOUT_DA));
+	assert_memory_equal(l.rx, "peek ok", 7);
+	assert_int_equal(amp_rproc_destroy(l.rp), 0);
+	peek_faults(host);
+	peek_faults(pa);
+	no_children();
+}
+
+/*
+ * The firmware's code is read+execute in the core: writing its free
+ * carveout memory works, writing its code faults there.
+ */
+static void test_code_is_read_only(void **state)
+{
+	struct link l;
+	struct amp_rproc_crash c;
+
+	(void)state;
+	make_core(&l, "sim0", false, 0, false);
+	boot(&l);
+	assert_true(at(&l, "poke", AMPFW_IMAGE_END - 4096));
+	assert_memory_equal(l.rx, "poke ok", 7);
+	assert_false(at(&l, "poke", AMPFW_CARVEOUT_DA + 0x100));
+	wait_crash(&l, 1, false);
+	amp_rproc_last_crash(l.rp, &c);
+	printf("# %s\n", c.reason);
+	assert_int_equal(c.fault_da, AMPFW_CARVEOUT_DA + 0x100);
+	assert_int_equal(amp_rproc_destroy(l.rp), 0);
+	no_children();
+}
+
+/* The firmware returning from its main is reported with its code. */
+static void test_exit(void **state)
+{
+	struct link l;
+	struct amp_rproc_crash c;
+
+	(void)state;
+	make_core(&l, "sim0", false, 0, false);
+	boot(&l);
+	assert_int_equal(send_msg(&l, "exit", 4), 4);
+	wait_crash(&l, 1, false);
+	amp_rproc_last_crash(l.rp, &c);
+	assert_string_equal(c.reason, "firmware exited with code 3");
+	assert_int_equal(c.fault_da, AMP_ADDR_ANY);
+	assert_int_equal(amp_rproc_destroy(l.rp), 0);
+	no_children();
+}
+
+/*
+ * Vrings at "any" address (fw_echo_any): the core places them and writes
+ * their device addresses into the loaded table, which is what the
+ * firmware uses (the echo works), inside memory the core reaches.
+ */
+static void test_vrings_any(void **state)
+{
+	struct link l;
+	struct amp_rproc_rsc *rsc;
+	struct runs rs = { .n = 0 };
+	void *table;
+	size_t tsize;
+	uint64_t da[2] = { 0, 0 };
+	int nv = 0;
+
+	(void)state;
+	make_core(&l, "sim0", false, 0, false);
+	boot_fw(&l, fw_any, fw_any_size);
+	echo(&l, "any vrings");
+	assert_int_equal(amp_rproc_rsc_table(l.rp, &table, &tsize, NULL), 0);
+	assert_int_equal(amp_rproc_rsc_parse(table, tsize, &rsc), 0);
+	assert_int_equal(amp_dev_export(amp_rproc_dev(l.rp), collect, &rs), 0);
+	for (size_t i = 0; i < amp_rproc_rsc_count(rsc); i++) {
+		const struct amp_rproc_rsc_entry *e =
+			amp_rproc_rsc_entry(rsc, i);
+
+		if (e->kind != AMP_RPROC_RSC_VDEV)
+			continue;
+		for (unsigned v = 0; v < e->u.vdev.num_of_vrings; v++) {
+			const struct amp_rproc_rsc_vring *vr =
+				amp_rproc_rsc_vring(rsc, i, v);
+
+			assert_true(vr->da != AMP_ADDR_ANY);
+			assert_true(covered(&rs, vr->da));
+			assert_true(covered(&rs, vr->da + vr->size - 1));
+			if (nv < 2)
+				da[nv++] = vr->da;
+		}
+	}
+	amp_rproc_rsc_free(rsc);
+	assert_int_equal(nv, 2);
+	assert_true(da[0] != da[1]);
+	assert_int_equal(amp_rproc_destroy(l.rp), 0);
+	no_children();
+}
+
+static void *read_image(const char *path, size_t *size)
+{
+	struct stat st;
+	void *b = NULL;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && st.st_size > 0) {
+		b = malloc((size_t)st.st_size);
+		if (b && read(fd, b, (size_t)st.st_size) != st.st_size) {
+			free(b);
+			b = NULL;
+		}
+		*size = (size_t)st.st_size;
+	}
 	close(fd);
-	return 0;
+	return b;
+}
+
+static int read_fw(void **state)
+{
+	(void)state;
+	fw = read_image(AMP_SIMCORE_ECHO_FW, &fw_size);
+	fw_any = read_image(AMP_SIMCORE_ECHO_ANY_FW, &fw_any_size);
+	return fw && fw_any ? 0 : -1;
 }
 
 static int free_fw(void **state)
 {
 	(void)state;
 	free(fw);
+	free(fw_any);
 	return 0;
 }
 
@@ -579,6 +737,10 @@ int main(void)
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_two_cores),
 		cmocka_unit_test(test_iommu_agent),
+		cmocka_unit_test(test_host_pointer_faults),
+		cmocka_unit_test(test_code_is_read_only),
+		cmocka_unit_test(test_exit),
+		cmocka_unit_test(test_vrings_any),
 	};
 
 	return cmocka_run_group_tests(tests, read_fw, free_fw);
