@@ -4,6 +4,7 @@ add_executable(ampshm-cli ${CMAKE_CURRENT_LIST_DIR}/ampshm/main.c
 			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/inspect.c
 			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/bench.c
 			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/demo.c
+			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/run.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo_remote.c
 			  ${CMAKE_CURRENT_LIST_DIR}/common/progress.c)

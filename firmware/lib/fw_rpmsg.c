@@ -7,6 +7,7 @@
 
 #include "virtio/compat.h" /* errno values, freestanding */
 #include <ampshm/rsc_table.h>
+#include <ampshm/virtio_ring.h>
 
 static int fw_notify(void *priv, uint32_t notifyid)
 {
@@ -37,7 +38,60 @@ static uint32_t rd32(const void *p)
 	return v;
 }
 
-/* One port region per CARVEOUT/DEVMEM entry of the (own) table. */
+/* Is [da, da+len) inside one of the first @n regions? */
+static int fw_covered(const struct ampfw_rpmsg *fw, unsigned int n, uint64_t da,
+		      uint64_t len)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (da >= fw->regions[i].da &&
+		    da - fw->regions[i].da <= fw->regions[i].size &&
+		    len <= fw->regions[i].size - (da - fw->regions[i].da))
+			return 1;
+	return 0;
+}
+
+/*
+ * A region for each vring outside the carveouts: vrings whose da was
+ * "any" are placed by the host in memory of its own choice (the
+ * remoteproc core's vdev area), which the core reaches at that da.
+ */
+static int fw_vring_regions(struct ampfw_rpmsg *fw, const uint8_t *t,
+			    size_t size, uint32_t off, unsigned int n)
+{
+	size_t vr0 = off + offsetof(struct amp_rsc_vdev, vring);
+	uint8_t nvr;
+
+	if (size - off < sizeof(struct amp_rsc_vdev))
+		return -EINVAL;
+	nvr = t[off + offsetof(struct amp_rsc_vdev, num_of_vrings)];
+	if (nvr > (size - vr0) / sizeof(struct amp_rsc_vring))
+		return -EINVAL;
+	for (uint8_t v = 0; v < nvr; v++) {
+		struct amp_rsc_vring r;
+		uint64_t len;
+
+		memcpy(&r, t + vr0 + v * sizeof(r), sizeof(r));
+		if (r.da == AMP_RSC_ADDR_ANY || !r.num || !r.align)
+			continue;
+		len = amp_vring_size(r.num, r.align);
+		if (fw_covered(fw, n, r.da, len))
+			continue;
+		if (n == AMPFW_MAX_REGIONS)
+			return -ENOSPC;
+		fw->regions[n++] = (struct amp_ipc_region){
+			.va = (void *)(uintptr_t)r.da,
+			.pa = r.da,
+			.da = r.da,
+			.size = (size_t)len,
+		};
+	}
+	return (int)n;
+}
+
+/*
+ * One port region per CARVEOUT/DEVMEM entry of the (own) table, then one
+ * per vring outside them.
+ */
 static int fw_regions(struct ampfw_rpmsg *fw, const uint8_t *t, size_t size)
 {
 	uint32_t num, i, off;
@@ -71,6 +125,17 @@ static int fw_regions(struct ampfw_rpmsg *fw, const uint8_t *t, size_t size)
 			.size = c.len,
 		};
 		n++;
+	}
+	for (i = 0; i < num; i++) {
+		int ret;
+
+		off = rd32(t + 16 + 4 * i);
+		if (rd32(t + off) != AMP_RSC_VDEV)
+			continue;
+		ret = fw_vring_regions(fw, t, size, off, n);
+		if (ret < 0)
+			return ret;
+		n = (unsigned int)ret;
 	}
 	return (int)n;
 }

@@ -37,6 +37,7 @@
 
 #include <ampshm/export.h>
 #include <ampshm/device.h>
+#include <ampshm/rpmsg.h>
 #include <ampshm/types.h>
 
 #ifdef __cplusplus
@@ -65,6 +66,11 @@ struct amp_rproc_ops {
 	int (*stop)(void *priv, struct amp_rproc *rp);
 	/** Optional: notify the core about virtqueue @p notifyid. */
 	int (*kick)(void *priv, struct amp_rproc *rp, uint32_t notifyid);
+	/**
+	 * Optional: free the backend's state; called once by
+	 * amp_rproc_destroy(), after the last stop.
+	 */
+	void (*release)(void *priv, struct amp_rproc *rp);
 };
 
 /** Description of a coprocessor, for amp_rproc_create(). */
@@ -205,6 +211,91 @@ AMP_API int amp_rproc_subscribe(struct amp_rproc *rp, amp_rproc_event_fn fn,
  * @return 0, -ENODEV (OFFLINE), or the errno of writing @p path
  */
 AMP_API int amp_rproc_coredump(struct amp_rproc *rp, const char *path);
+
+/* ---- The simulated-core backend ------------------------------------- */
+
+/** Description of a simulated coprocessor, for amp_rproc_sim_create(). */
+struct amp_rproc_sim_config {
+	const char *name; /**< name of the core and its device */
+	/**
+	 * The launcher program (ampshm-core). NULL: $AMPSHM_CORE, else
+	 * ampshm-core next to the executable, or in the build tree's
+	 * firmware/ directory seen from it.
+	 */
+	const char *launcher;
+	unsigned dma_bits; /**< the core's address width (0: 32) */
+	bool iommu; /**< the core sits behind an IOMMU */
+	bool recovery; /**< reload and restart after a crash */
+	/**
+	 * Watchdog: a running core whose heartbeat does not move for this
+	 * many milliseconds is reported as hung, killed and (with recovery)
+	 * restarted. 0: no watchdog.
+	 */
+	unsigned watchdog_ms;
+	uint64_t vdev_mem; /**< as amp_rproc_config::vdev_mem */
+};
+
+/**
+ * @brief Create a coprocessor run by the simulated core: a launcher
+ *        process whose address space is exactly the device's runs.
+ *
+ * Start spawns the launcher, sends it the device's runs, the firmware's
+ * code ranges and its entry, and brings the RPMsg host up over the loaded
+ * resource table (its buffers in the top quarter of the first carveout);
+ * stop kills and reaps it and takes the RPMsg host down. A monitor thread
+ * reports the core's death at once (amp_rproc_report_crash() with the
+ * fault record: "device fault at da 0x..., pc 0x... (signal N)") and, with
+ * a watchdog, a core whose heartbeat stopped. amp_rproc_destroy() frees
+ * everything.
+ * @return 0, -EINVAL, -ENOMEM, or the errno of the board page or thread
+ */
+AMP_API int amp_rproc_sim_create(const struct amp_rproc_sim_config *cfg,
+				 struct amp_rproc **rp);
+
+/**
+ * @brief Take the RPMsg link of a simulated core for use (send, create or
+ *        destroy endpoints).
+ *
+ * The link goes down on stop and crash (every endpoint is dropped) and
+ * comes back on start and recovery. Hold it briefly, never across a
+ * lifecycle call (amp_rproc_stop(), ...) of the same core.
+ * @return the RPMsg device with the link held, or NULL (link down, not
+ *         held: do not unlock)
+ */
+AMP_API struct amp_rpmsg_dev *amp_rproc_sim_rpmsg_lock(struct amp_rproc *rp);
+
+/** @brief Release the link taken with amp_rproc_sim_rpmsg_lock(). */
+AMP_API void amp_rproc_sim_rpmsg_unlock(struct amp_rproc *rp);
+
+/**
+ * @brief Deliver the messages the core sent, waiting up to @p timeout_us
+ *        (amp_rpmsg_poll() on the link, which may go down meanwhile).
+ *
+ * Callbacks run with the link held.
+ * @return messages delivered, -ETIMEDOUT, -ENOTCONN (link down: the core
+ *         is not running), or another negative errno
+ */
+AMP_API int amp_rproc_sim_poll(struct amp_rproc *rp, uint32_t timeout_us);
+
+/**
+ * @brief Name-service callback, installed on every link brought up
+ *        (start and recovery). Set it before starting.
+ */
+AMP_API void amp_rproc_sim_set_ns_bind_cb(struct amp_rproc *rp,
+					  amp_rpmsg_ns_bind_cb cb, void *priv);
+
+/**
+ * @brief How many times the link came up (changes on every start and
+ *        recovery: endpoints of an older link are gone). Lock-free:
+ *        callable from the link's callbacks.
+ */
+AMP_API unsigned amp_rproc_sim_link_gen(struct amp_rproc *rp);
+
+/** @brief Process id of the running core, or -1. */
+AMP_API int amp_rproc_sim_pid(struct amp_rproc *rp);
+
+/** @brief The core's heartbeat counter (0 before its first beat). */
+AMP_API uint64_t amp_rproc_sim_heartbeat(struct amp_rproc *rp);
 
 #ifdef __cplusplus
 }

@@ -270,6 +270,8 @@ int amp_rproc_destroy(struct amp_rproc *rp)
 	if (!rp)
 		return amp_err(-EINVAL, "rproc: NULL coprocessor");
 	amp_rproc_stop(rp);
+	if (rp->ops.release)
+		rp->ops.release(rp->priv, rp);
 	pthread_mutex_destroy(&rp->lock);
 	free(rp);
 	return 0;
@@ -283,13 +285,20 @@ static void count_range(void *priv, const struct amp_reclaimed *r)
 int amp_rproc_report_crash(struct amp_rproc *rp, const char *reason,
 			   uint64_t fault_da, uint64_t pc)
 {
+	return amp_rproc__report_crash_if(rp, reason, fault_da, pc, NULL, NULL);
+}
+
+int amp_rproc__report_crash_if(struct amp_rproc *rp, const char *reason,
+			       uint64_t fault_da, uint64_t pc,
+			       bool (*current)(void *ctx), void *ctx)
+{
 	unsigned ranges = 0;
 	int ret = 0;
 
 	if (!rp)
 		return amp_err(-EINVAL, "rproc: NULL coprocessor");
 	pthread_mutex_lock(&rp->lock);
-	if (rp->state != AMP_RPROC_RUNNING) {
+	if (rp->state != AMP_RPROC_RUNNING || (current && !current(ctx))) {
 		/* Late news about a core already stopped or crashed. */
 		pthread_mutex_unlock(&rp->lock);
 		return 0;

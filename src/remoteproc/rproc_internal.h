@@ -60,4 +60,13 @@ void amp_rproc__free_areas(struct amp_rproc *rp);
  */
 int amp_rproc__fix_table(struct amp_rproc *rp);
 
+/*
+ * amp_rproc_report_crash(), but ignored unless @current(@ctx) says, under
+ * the coprocessor's lock, that the report is about the core running now
+ * (a backend's monitor thread racing a stop and a new start).
+ */
+int amp_rproc__report_crash_if(struct amp_rproc *rp, const char *reason,
+			       uint64_t fault_da, uint64_t pc,
+			       bool (*current)(void *ctx), void *ctx);
+
 #endif

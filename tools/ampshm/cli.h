@@ -21,6 +21,7 @@ struct amp_cli_cmd {
 extern const struct amp_cli_cmd amp_cli_inspect;
 extern const struct amp_cli_cmd amp_cli_bench;
 extern const struct amp_cli_cmd amp_cli_demo;
+extern const struct amp_cli_cmd amp_cli_run;
 
 /* Print a subcommand's usage to @f. */
 void amp_cli_usage(FILE *f, const struct amp_cli_cmd *cmd);

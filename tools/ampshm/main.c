@@ -15,6 +15,7 @@ static const struct amp_cli_cmd *const cmds[] = {
 	&amp_cli_demo,
 	&amp_cli_inspect,
 	&amp_cli_bench,
+	&amp_cli_run,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -9,7 +9,8 @@
  * - "crash": writes to a device address that was never mapped (the core
  *   faults there, the host reports it);
  * - "peek <16 hex digits>": reads 8 bytes at that address and answers
- *   "peek ok" (a host pointer or an unmapped address faults instead);
+ *   "peek ok" followed by those 8 bytes (a host pointer or an unmapped
+ *   address faults instead);
  * - "poke <16 hex digits>": writes 8 bytes there and answers "poke ok"
  *   (its own code is read+execute only: a poke there faults);
  * - "exit": returns from ampfw_main() with code 3;
@@ -20,7 +21,16 @@
 
 #include "virtio/compat.h" /* errno values, freestanding */
 
+#ifdef ECHO_BLOB_16M
+#define NUM_ENTRIES 4
+#define BLOB_DA 0x11000000u
+#define BLOB_LEN 0x01000000u
+/* fw_echo_16m: 16 MiB of data in the image, in a carveout of its own */
+__attribute__((section(".blob"), used, aligned(4096))) const uint8_t
+	echo_blob[BLOB_LEN] = { 1 };
+#else
 #define NUM_ENTRIES 3
+#endif
 
 /*
  * Built twice: with fixed vrings (fw_echo) and, with ECHO_VRINGS_ANY,
@@ -48,6 +58,9 @@ struct echo_rsc_table {
 	struct amp_rsc_carveout carveout;
 	struct amp_rsc_trace trace;
 	struct echo_vdev vdev;
+#ifdef ECHO_BLOB_16M
+	struct amp_rsc_carveout blob;
+#endif
 };
 
 #define OFF(f) ((uint32_t) __builtin_offsetof(struct echo_rsc_table, f))
@@ -56,7 +69,18 @@ __attribute__((section(".resource_table"), used, aligned(8)))
 struct echo_rsc_table resource_table = {
 	.ver = 1,
 	.num = NUM_ENTRIES,
+#ifdef ECHO_BLOB_16M
+	.offset = { OFF(carveout), OFF(trace), OFF(vdev), OFF(blob) },
+	.blob = {
+		.type = AMP_RSC_CARVEOUT,
+		.da = BLOB_DA,
+		.pa = AMP_RSC_ADDR_ANY,
+		.len = BLOB_LEN,
+		.name = "blob",
+	},
+#else
 	.offset = { OFF(carveout), OFF(trace), OFF(vdev) },
+#endif
 	.carveout = {
 		.type = AMP_RSC_CARVEOUT,
 		.da = AMPFW_CARVEOUT_DA,
@@ -147,9 +171,11 @@ static int echo_cb(struct amp_rpmsg_endpoint *e, void *data, size_t len,
 		volatile const uint64_t *p =
 			(volatile const uint64_t *)(uintptr_t)addr;
 		uint64_t v = *p;
+		char ans[15] = "peek ok";
 
-		(void)v;
-		amp_rpmsg_sendto(e, "peek ok", 7, src);
+		/* "peek ok" and the 8 bytes read */
+		memcpy(ans + 7, &v, sizeof(v));
+		amp_rpmsg_sendto(e, ans, sizeof(ans), src);
 		return 0;
 	}
 	amp_rpmsg_sendto(e, data, len, src);
@@ -188,7 +214,7 @@ int ampfw_main(const struct ampfw_board *b)
 			ampfw_log(b, "echo: exit requested\n");
 			return 3;
 		}
-		ret = amp_rpmsg_poll(&fw.rdev, 100000);
+		ret = amp_rpmsg_poll(&fw.rdev, 10000);
 		if (ret < 0 && ret != -ETIMEDOUT && ret != -EAGAIN) {
 			ampfw_put_hex(b, "echo: poll failed ", (uint64_t)-ret);
 			return 1;

@@ -16,6 +16,7 @@
  * so the host can report "device fault at da ..., pc ...".
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +26,15 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <ucontext.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include <ampfw/board.h>
 #include <ampshm/linux_devmap.h>
 #include <ampshm/linux_notify.h>
 
-#include "sim_proto.h"
+#include "remoteproc/sim_proto.h"
 
 static struct amp_simcore_page *page;
 static struct amp_linux_notifier bell;
@@ -97,6 +100,39 @@ static const struct ampfw_board board = {
 	.heartbeat = sim_heartbeat,
 	.exit = sim_exit,
 };
+
+/*
+ * The IOMMU agent: after the start, the host sends every run the device
+ * gains (mapped) or loses (unmapped) while the core runs, and waits for
+ * our answer (an int32_t: 0 or -errno) before its attach or detach
+ * returns. Runs in its own thread of the launcher, started before the
+ * firmware; the firmware cannot name its stack or code.
+ */
+static void *agent(void *arg)
+{
+	int sock = (int)(intptr_t)arg;
+
+	for (;;) {
+		struct amp_dev_run run;
+		bool mapped;
+		int32_t status;
+		int ret = amp_linux_recv_run(sock, &run, &mapped);
+
+		if (ret)
+			break; /* the host closed: it stopped us */
+		if (mapped)
+			ret = amp_linux_map_run(&run);
+		else
+			ret = amp_linux_unmap_run(&run);
+		if (run.fd >= 0)
+			close(run.fd);
+		status = ret;
+		if (send(sock, &status, sizeof(status), MSG_NOSIGNAL) < 0)
+			break;
+	}
+	close(sock);
+	return NULL;
+}
 
 /* Record the fault, then return: SA_RESETHAND lets it kill us. */
 static void on_fault(int sig, siginfo_t *si, void *ctx)
@@ -193,7 +229,6 @@ int main(int argc, char **argv)
 		if (ret)
 			return die("mapping a run", -ret);
 	}
-	close(sock);
 	for (uint32_t i = 0; i < st.nexec; i++)
 		if (mprotect((void *)(uintptr_t)st.exec[i].da, st.exec[i].len,
 			     PROT_READ | PROT_EXEC))
@@ -202,6 +237,15 @@ int main(int argc, char **argv)
 				       &bell);
 	if (ret)
 		return die("doorbell", -ret);
+
+	{
+		pthread_t t;
+
+		ret = pthread_create(&t, NULL, agent, (void *)(intptr_t)sock);
+		if (ret)
+			return die("IOMMU agent thread", ret);
+		pthread_detach(t);
+	}
 
 	ss = (stack_t){ .ss_sp = altstack, .ss_size = sizeof(altstack) };
 	if (sigaltstack(&ss, NULL))
