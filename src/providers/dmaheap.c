@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/aperture.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
 #include "mm/ralloc.h"
@@ -49,33 +50,9 @@ struct heap_priv {
 	struct amp_dmabuf_win win; /* win.fd: the dma-buf */
 };
 
-static struct amp_ralloc *aperture;
-
-/* Global lock held (buffers are opened under it). */
-static int aperture_init(void)
-{
-	struct amp_phys_region pr = {
-		.pa = HEAP_APERTURE_PA,
-		.size = HEAP_APERTURE_SIZE,
-		.fd = -1,
-		.flags = AMP_PHYS_F_CONTAINER,
-		.what = "dma-heap aperture",
-	};
-	int ret;
-
-	if (aperture)
-		return 0;
-	ret = amp_phys_add(&pr);
-	if (ret)
-		return ret;
-	ret = amp_ralloc_create(HEAP_APERTURE_PA, HEAP_APERTURE_SIZE, 4096,
-				&aperture);
-	if (ret) {
-		amp_phys_remove(HEAP_APERTURE_PA);
-		return amp_err(ret, "dmaheap: cannot create the aperture");
-	}
-	return 0;
-}
+static struct amp_aperture aperture = { .pa = HEAP_APERTURE_PA,
+					.size = HEAP_APERTURE_SIZE,
+					.what = "dma-heap aperture" };
 
 static const char *heap_dir(void)
 {
@@ -210,9 +187,6 @@ static int heap_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 	size = amp_align_up(size, 4096);
 	if (!size || size > HEAP_APERTURE_SIZE)
 		return amp_err(-EINVAL, "dmaheap: size too large");
-	ret = aperture_init();
-	if (ret)
-		return ret;
 	ret = heap_alloc_fd(heap, size, &fd);
 	if (ret)
 		return ret;
@@ -223,11 +197,8 @@ static int heap_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 	}
 	h->len = size;
 	h->win.fd = fd;
-	ret = amp_ralloc_alloc(aperture, size,
-			       size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0, 0,
-			       &h->pa);
+	ret = amp_aperture_alloc(&aperture, size, &h->pa);
 	if (ret) {
-		ret = amp_err(-ENOSPC, "dmaheap: aperture full");
 		goto err_free;
 	}
 	ret = amp_linux_map_fd(fd, 0, size, &h->devmap);
@@ -279,7 +250,7 @@ err_cpumap:
 err_devmap:
 	amp_linux_unmap(h->devmap, size);
 err_pa:
-	amp_ralloc_free(aperture, h->pa, size);
+	amp_aperture_free(&aperture, h->pa, size);
 err_free:
 	free(h);
 err_fd:
@@ -295,7 +266,7 @@ static void heap_free(struct amp_shm *shm)
 	amp_dmabuf_close_window(&h->win);
 	amp_linux_unmap(shm->va, h->len);
 	amp_linux_unmap(h->devmap, h->len);
-	amp_ralloc_free(aperture, h->pa, h->len);
+	amp_aperture_free(&aperture, h->pa, h->len);
 	close(h->win.fd);
 	free(shm->segs);
 	free(h);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/aperture.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
 #include "mm/ralloc.h"
@@ -43,37 +44,9 @@ struct user_priv {
 	struct amp_dmabuf_win win; /* if dmabuf */
 };
 
-static struct amp_ralloc *aperture;
-
-/*
- * The aperture is registered in the physical map as a container: nothing
- * else may claim its range, and each import is a region inside it.
- * Called with the global lock held (buffers are opened under it).
- */
-static int aperture_init(void)
-{
-	struct amp_phys_region pr = {
-		.pa = USER_APERTURE_PA,
-		.size = USER_APERTURE_SIZE,
-		.fd = -1,
-		.flags = AMP_PHYS_F_CONTAINER,
-		.what = "user aperture",
-	};
-	int ret;
-
-	if (aperture)
-		return 0;
-	ret = amp_phys_add(&pr);
-	if (ret)
-		return ret;
-	ret = amp_ralloc_create(USER_APERTURE_PA, USER_APERTURE_SIZE, 4096,
-				&aperture);
-	if (ret) {
-		amp_phys_remove(USER_APERTURE_PA);
-		return amp_err(ret, "user: cannot create the import aperture");
-	}
-	return 0;
-}
+static struct amp_aperture aperture = { .pa = USER_APERTURE_PA,
+					.size = USER_APERTURE_SIZE,
+					.what = "user aperture" };
 
 /* Can another process map @fd? Fills its size and page size. */
 static int check_fd(int fd, bool *dmabuf, uint64_t *fsize, size_t *pgsz)
@@ -144,9 +117,6 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 			       "(0x%" PRIx64 " bytes): grow it with "
 			       "ftruncate() first",
 			       im->offset, size, fsize);
-	ret = aperture_init();
-	if (ret)
-		return ret;
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
@@ -157,11 +127,8 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 		ret = -errno;
 		goto err_free;
 	}
-	ret = amp_ralloc_alloc(aperture, size,
-			       size >= AMP_HUGE_2M ? AMP_HUGE_2M : 0, 0,
-			       &u->pa);
+	ret = amp_aperture_alloc(&aperture, size, &u->pa);
 	if (ret) {
-		ret = amp_err(-ENOSPC, "user: import aperture full");
 		goto err_fd;
 	}
 	ret = amp_linux_map_fd(u->fd, im->offset, size, &u->devmap);
@@ -220,7 +187,7 @@ err_cpumap:
 err_devmap:
 	amp_linux_unmap(u->devmap, size);
 err_pa:
-	amp_ralloc_free(aperture, u->pa, size);
+	amp_aperture_free(&aperture, u->pa, size);
 err_fd:
 	close(u->fd);
 err_free:
@@ -238,7 +205,7 @@ static void user_free(struct amp_shm *shm)
 	if (u->own_cpu_map)
 		amp_linux_unmap(shm->va, u->len);
 	amp_linux_unmap(u->devmap, u->len);
-	amp_ralloc_free(aperture, u->pa, u->len);
+	amp_aperture_free(&aperture, u->pa, u->len);
 	close(u->fd);
 	free(shm->segs);
 	free(u);
