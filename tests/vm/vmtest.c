@@ -29,39 +29,7 @@
 
 #define MiB (1ull << 20)
 
-static int failures;
-
-#define CHECK(c)                                                          \
-	do {                                                              \
-		if (!(c)) {                                               \
-			printf("vmtest: FAILED %s:%d: %s (last error: "   \
-			       "%s)\n",                                   \
-			       __FILE__, __LINE__, #c, amp_last_error()); \
-			failures++;                                       \
-			return;                                           \
-		}                                                         \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                   \
-	do {                                                             \
-		long long a_ = (long long)(a), b_ = (long long)(b);      \
-		if (a_ != b_) {                                          \
-			printf("vmtest: FAILED %s:%d: %s == %lld, "      \
-			       "expected %s == %lld (last error: %s)\n", \
-			       __FILE__, __LINE__, #a, a_, #b, b_,       \
-			       amp_last_error());                        \
-			failures++;                                      \
-			return;                                          \
-		}                                                        \
-	} while (0)
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
+#include "vmcheck.h"
 
 static void fill(void *p, size_t len, unsigned seed)
 {
