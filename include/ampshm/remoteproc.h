@@ -86,6 +86,12 @@ struct amp_rproc_config {
 	 * is "any" and for the host's RPMsg buffers (0: 256 KiB).
 	 */
 	uint64_t vdev_mem;
+	/**
+	 * If set, every crash writes an ELF core file of the coprocessor's
+	 * memory to "<coredump_dir>/<name>-<crash count>.core" before
+	 * anything is reclaimed or reloaded (copied; NULL: no dump).
+	 */
+	const char *coredump_dir;
 };
 
 /** The last crash of a coprocessor. */
@@ -95,6 +101,8 @@ struct amp_rproc_crash {
 	uint64_t fault_da; /**< faulting device address (AMP_ADDR_ANY: unknown) */
 	uint64_t pc; /**< program counter (AMP_ADDR_ANY: unknown) */
 	unsigned ranges; /**< ranges taken back from it */
+	/** Core file written for this crash ("" if none), see coredump_dir. */
+	char coredump[256];
 };
 
 /**

@@ -57,6 +57,9 @@ int amp_rproc_create(const struct amp_rproc_config *cfg, struct amp_rproc **rp)
 	r->iommu = cfg->iommu;
 	r->recovery = cfg->recovery;
 	r->vdev_mem = cfg->vdev_mem ? cfg->vdev_mem : 256 << 10;
+	if (cfg->coredump_dir)
+		snprintf(r->coredump_dir, sizeof(r->coredump_dir), "%s",
+			 cfg->coredump_dir);
 	r->vdev_area = -1;
 	r->crash.fault_da = r->crash.pc = AMP_ADDR_ANY;
 	pthread_mutex_init(&r->lock, NULL);
@@ -308,8 +311,19 @@ int amp_rproc__report_crash_if(struct amp_rproc *rp, const char *reason,
 		 reason ? reason : "crashed");
 	rp->crash.fault_da = fault_da;
 	rp->crash.pc = pc;
-	/* Make sure it no longer runs, then take everything back. */
+	/* Make sure it no longer runs, dump its memory as it died, then
+	 * take everything back. */
 	rp->ops.stop(rp->priv, rp);
+	rp->crash.coredump[0] = '\0';
+	if (rp->coredump_dir[0]) {
+		char path[sizeof(rp->crash.coredump)];
+
+		snprintf(path, sizeof(path), "%s/%s-%u.core", rp->coredump_dir,
+			 rp->name, rp->crash.count);
+		if (!amp_rproc__coredump_locked(rp, path))
+			snprintf(rp->crash.coredump, sizeof(rp->crash.coredump),
+				 "%s", path);
+	}
 	amp_dev_reclaim(rp->dev, AMP_RECLAIM_DETACH, count_range, &ranges);
 	rp->crash.ranges = ranges;
 	set_state(rp, AMP_RPROC_CRASHED);

@@ -80,33 +80,36 @@ static int dump(struct amp_rproc *rp, FILE *f)
 	return ret;
 }
 
-int amp_rproc_coredump(struct amp_rproc *rp, const char *path)
+int amp_rproc__coredump_locked(struct amp_rproc *rp, const char *path)
 {
 	FILE *f;
+	int ret;
+
+	if (!rp->dev)
+		return amp_err(-ENODEV,
+			       "rproc '%s' is offline: nothing to "
+			       "dump",
+			       rp->name);
+	f = fopen(path, "we");
+	if (!f)
+		return amp_err(-errno, "rproc '%s': cannot create '%s'",
+			       rp->name, path);
+	ret = dump(rp, f);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (ret)
+		amp_err(ret, "rproc '%s': writing '%s' failed", rp->name, path);
+	return ret;
+}
+
+int amp_rproc_coredump(struct amp_rproc *rp, const char *path)
+{
 	int ret;
 
 	if (!rp || !path)
 		return amp_err(-EINVAL, "rproc: NULL argument");
 	pthread_mutex_lock(&rp->lock);
-	if (!rp->dev) {
-		pthread_mutex_unlock(&rp->lock);
-		return amp_err(-ENODEV,
-			       "rproc '%s' is offline: nothing to "
-			       "dump",
-			       rp->name);
-	}
-	f = fopen(path, "we");
-	if (!f) {
-		ret = amp_err(-errno, "rproc '%s': cannot create '%s'",
-			      rp->name, path);
-	} else {
-		ret = dump(rp, f);
-		if (fclose(f) && !ret)
-			ret = -errno;
-		if (ret)
-			amp_err(ret, "rproc '%s': writing '%s' failed",
-				rp->name, path);
-	}
+	ret = amp_rproc__coredump_locked(rp, path);
 	pthread_mutex_unlock(&rp->lock);
 	return ret;
 }

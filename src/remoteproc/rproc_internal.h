@@ -29,6 +29,7 @@ struct amp_rproc {
 	unsigned dma_bits;
 	bool iommu, recovery;
 	uint64_t vdev_mem;
+	char coredump_dir[200]; /* "" : no dump on crash */
 	pthread_mutex_t lock; /* lifecycle */
 	enum amp_rproc_state state;
 	/* from load to stop */
@@ -49,6 +50,9 @@ struct amp_rproc {
 		void *priv;
 	} subs[AMP_RPROC_MAX_SUBS];
 };
+
+/* Write the core file; lock held (coredump.c). */
+int amp_rproc__coredump_locked(struct amp_rproc *rp, const char *path);
 
 /* Place the memory the table asks for (carveouts.c). */
 int amp_rproc__plan(struct amp_rproc *rp, const struct amp_rproc_rsc *rsc);

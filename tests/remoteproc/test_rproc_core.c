@@ -343,6 +343,53 @@ static void bad_images(void **state)
 	assert_int_equal(amp_rproc_report_crash(x->rp, "late", 0, 0), 0);
 }
 
+/* With a coredump directory, a crash dumps the memory as the core left it
+ * (before recovery reloads it). */
+static void coredump_on_crash(void **state)
+{
+	struct fix *x = *state;
+	char dir[] = "/tmp/ampshm-dumps-XXXXXX";
+	struct amp_rproc_config cfg = { .name = "dumper",
+					.ops = &fake_ops,
+					.dma_bits = 32,
+					.recovery = true,
+					.coredump_dir = dir };
+	struct fake f = { 0 };
+	struct amp_rproc_crash c;
+	struct amp_rproc *rp;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	char got[8];
+	FILE *fp;
+
+	assert_non_null(mkdtemp(dir));
+	cfg.priv = &f;
+	assert_int_equal(amp_rproc_create(&cfg, &rp), 0);
+	assert_int_equal(amp_rproc_load(rp, x->img, x->img_size), 0);
+	assert_int_equal(amp_rproc_start(rp), 0);
+	assert_int_equal(amp_dev_write(amp_rproc_dev(rp), CODE_DA, "garbage",
+				       8),
+			 0);
+	assert_int_equal(amp_rproc_report_crash(rp, "boom", AMP_ADDR_ANY,
+						AMP_ADDR_ANY),
+			 0);
+	amp_rproc_last_crash(rp, &c);
+	assert_non_null(strstr(c.coredump, "/dumper-1.core"));
+	fp = fopen(c.coredump, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(&eh, sizeof(eh), 1, fp), 1);
+	assert_int_equal(eh.e_type, ET_CORE);
+	assert_int_equal(fread(&ph, sizeof(ph), 1, fp), 1);
+	assert_int_equal(fseek(fp, (long)ph.p_offset, SEEK_SET), 0);
+	assert_int_equal(fread(got, sizeof(got), 1, fp), 1);
+	fclose(fp);
+	assert_string_equal(got, "garbage"); /* as it died */
+	expect_bytes(amp_rproc_dev(rp), CODE_DA, code, sizeof(code));
+	unlink(c.coredump);
+	rmdir(dir);
+	assert_int_equal(amp_rproc_destroy(rp), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +398,7 @@ int main(void)
 		cmocka_unit_test(coredump),
 		cmocka_unit_test(stop_then_start_again),
 		cmocka_unit_test(bad_images),
+		cmocka_unit_test(coredump_on_crash),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
