@@ -65,8 +65,8 @@ static int new_memfd(uint64_t size)
 }
 
 /* One hand-over + take-back of [off, off + len), timed. */
-static double sync_pair(struct amp_shm *shm, struct amp_dev *dev,
-			uint64_t off, uint64_t len)
+static double sync_pair(struct amp_shm *shm, struct amp_dev *dev, uint64_t off,
+			uint64_t len)
 {
 	double t0 = now_us();
 
@@ -156,11 +156,11 @@ int vm_bench(bool quick)
 				if (failures != before)
 					goto out;
 			}
-#define MED(field)                                    \
-	do {                                          \
-		for (int r = 0; r < reps; r++)        \
-			v[r] = f[r].field;            \
-		res[k][s].field = median(v, reps);    \
+#define MED(field)                                 \
+	do {                                       \
+		for (int r = 0; r < reps; r++)     \
+			v[r] = f[r].field;         \
+		res[k][s].field = median(v, reps); \
 	} while (0)
 			MED(create_us);
 			MED(touch_us);
