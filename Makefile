@@ -17,7 +17,7 @@ CFG_FUZZ = -DCMAKE_BUILD_TYPE=Debug -DAMP_FUZZ=ON -DAMP_TESTS=OFF -DAMP_BENCH=OF
 PREFIX  ?= /usr/local
 
 .PHONY: all bootstrap build demo check test test-asan test-fuzz bench docs \
-	format clean install size
+	format clean install size bench-vm
 
 all: build
 
@@ -57,6 +57,11 @@ test-fuzz: bootstrap
 BENCH_ARGS ?=
 bench: build
 	./$(BUILD)/tools/ampshm bench --json $(BUILD)/bench.json $(BENCH_ARGS)
+
+## The kernel backends' costs per size, measured inside the test VM
+## (emulator figures): a summary table, the JSON in $(BUILD)/bench-vm.json.
+bench-vm: build
+	./scripts/vm/bench-vm $(BUILD)
 
 ## Install under $(PREFIX) (and $(DESTDIR), if set): libraries, headers,
 ## tools, pkg-config file and CMake package.

@@ -7,7 +7,10 @@
  * other; buffers of each kind attached to a simulated IOMMU device, handed
  * over and taken back piecemeal, data checked through amp_dev_read/write.
  * Prints "vmtest: ok" at the end, and the figures it measured (emulator
- * figures: TCG, not a real CPU).
+ * figures: TCG, not a real CPU). Then the benchmark (vmbench.c): quick,
+ * or all sizes with "ampbench=full" on the kernel command line (the
+ * kernel hands it to /init, and /init to us, in the environment), or
+ * not at all with "ampbench=off".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +32,7 @@
 
 #define MiB (1ull << 20)
 
+#include "vmbench.h"
 #include "vmcheck.h"
 
 static void fill(void *p, size_t len, unsigned seed)
@@ -495,6 +499,12 @@ int main(void)
 	test_udmabuf_list();
 	test_udmabuf_errors();
 	kernel_end_first();
+	if (!failures) {
+		const char *b = getenv("ampbench");
+
+		if (!b || strcmp(b, "off"))
+			failures += vm_bench(!b || strcmp(b, "full"));
+	}
 	printf("vmtest: %s in %.1f s, %d failure(s)\n",
 	       failures ? "FAILED" : "ok", (now_us() - t0) / 1e6, failures);
 	return failures ? 1 : 0;
