@@ -44,9 +44,7 @@
 #define HEAP_DEFAULT "system"
 
 struct heap_priv {
-	amp_pa_t pa;
-	uint64_t len;
-	void *devmap;
+	struct amp_aperture_buf ab; /* range, mappings */
 	struct amp_dmabuf_win win; /* win.fd: the dma-buf */
 };
 
@@ -168,10 +166,8 @@ static int heap_alloc_fd(const char *heap, uint64_t size, int *out)
 static int heap_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 		      unsigned flags, const void *arg)
 {
-	struct amp_phys_region pr = { 0 };
 	struct heap_priv *h;
-	struct amp_map_piece p;
-	char heap[64];
+	char heap[64], what[40];
 	int fd = -1, ret;
 
 	if (!size)
@@ -195,62 +191,21 @@ static int heap_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 		ret = -ENOMEM;
 		goto err_fd;
 	}
-	h->len = size;
 	h->win.fd = fd;
-	ret = amp_aperture_alloc(&aperture, size, &h->pa);
-	if (ret) {
-		goto err_free;
-	}
-	ret = amp_linux_map_fd(fd, 0, size, &h->devmap);
-	if (ret) {
-		amp_err(ret, "dmaheap: cannot map the dma-buf of '%s'",
-			subname);
-		goto err_pa;
-	}
-	p = (struct amp_map_piece){ fd, 0, size };
-	ret = amp_linux_map_pieces(&p, 1, size, 0, &shm->va);
-	if (ret) {
-		amp_err(ret, "dmaheap: cannot map '%s' for the CPU", subname);
-		goto err_devmap;
-	}
-	pr.pa = h->pa;
-	pr.size = size;
-	pr.map = h->devmap;
-	pr.fd = fd;
-	pr.fd_off = 0;
-	pr.flags = AMP_PHYS_F_INSIDE;
-	snprintf(pr.what, sizeof(pr.what), "dmaheap/%s", subname);
-	ret = amp_phys_add(&pr);
+	snprintf(what, sizeof(what), "dmaheap/%s", subname);
+	ret = amp_aperture_buf_init(&aperture, &h->ab, shm, fd, 0, size, NULL,
+				    4096, what);
 	if (ret)
-		goto err_cpumap;
-	shm->segs = calloc(1, sizeof(*shm->segs));
-	if (!shm->segs) {
-		ret = -ENOMEM;
-		goto err_phys;
-	}
-	shm->segs[0] = (struct amp_cpu_seg){ shm->va, h->pa, size, 0 };
-	shm->nsegs = 1;
-	shm->size = size;
-	shm->page_size = 4096;
+		goto err_free;
 	shm->priv = h;
 	/* The CPU owns a fresh buffer: open its access window. */
 	ret = amp_dmabuf_open_window(&h->win, "dmaheap");
 	if (ret)
-		goto err_segs;
+		goto err_buf;
 	return 0;
-err_segs:
-	free(shm->segs);
-	shm->segs = NULL;
-	shm->nsegs = 0;
+err_buf:
 	shm->priv = NULL;
-err_phys:
-	amp_phys_remove(h->pa);
-err_cpumap:
-	amp_linux_unmap(shm->va, size);
-err_devmap:
-	amp_linux_unmap(h->devmap, size);
-err_pa:
-	amp_aperture_free(&aperture, h->pa, size);
+	amp_aperture_buf_fini(&aperture, &h->ab, shm);
 err_free:
 	free(h);
 err_fd:
@@ -262,13 +217,9 @@ static void heap_free(struct amp_shm *shm)
 {
 	struct heap_priv *h = shm->priv;
 
-	amp_phys_remove(h->pa);
 	amp_dmabuf_close_window(&h->win);
-	amp_linux_unmap(shm->va, h->len);
-	amp_linux_unmap(h->devmap, h->len);
-	amp_aperture_free(&aperture, h->pa, h->len);
+	amp_aperture_buf_fini(&aperture, &h->ab, shm);
 	close(h->win.fd);
-	free(shm->segs);
 	free(h);
 }
 

@@ -36,10 +36,7 @@ struct user_import {
 
 struct user_priv {
 	int fd;
-	amp_pa_t pa;
-	uint64_t len;
-	void *devmap;
-	bool own_cpu_map;
+	struct amp_aperture_buf ab; /* range, mappings */
 	bool dmabuf;
 	struct amp_dmabuf_win win; /* if dmabuf */
 };
@@ -82,8 +79,8 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 		      unsigned flags, const void *arg)
 {
 	const struct user_import *im = arg;
-	struct amp_phys_region pr = { 0 };
 	struct user_priv *u;
+	char what[40];
 	uint64_t fsize = 0;
 	size_t pgsz = 4096;
 	bool dmabuf = false;
@@ -120,74 +117,29 @@ static int user_alloc(struct amp_shm *shm, const char *subname, uint64_t size,
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
-	u->len = size;
 	u->dmabuf = dmabuf;
 	u->fd = fcntl(im->fd, F_DUPFD_CLOEXEC, 0);
 	if (u->fd < 0) {
 		ret = -errno;
 		goto err_free;
 	}
-	ret = amp_aperture_alloc(&aperture, size, &u->pa);
-	if (ret) {
-		goto err_fd;
-	}
-	ret = amp_linux_map_fd(u->fd, im->offset, size, &u->devmap);
-	if (ret) {
-		amp_err(ret, "user: cannot map fd %d", im->fd);
-		goto err_pa;
-	}
-	if (im->cpu_va) {
-		shm->va = im->cpu_va;
-	} else {
-		struct amp_map_piece p = { u->fd, im->offset, size };
-
-		ret = amp_linux_map_pieces(&p, 1, size, 0, &shm->va);
-		if (ret)
-			goto err_devmap;
-		u->own_cpu_map = true;
-	}
-	pr.pa = u->pa;
-	pr.size = size;
-	pr.map = u->devmap;
-	pr.fd = u->fd;
-	pr.fd_off = im->offset;
-	pr.flags = AMP_PHYS_F_INSIDE;
-	snprintf(pr.what, sizeof(pr.what), "user/%s", subname);
-	ret = amp_phys_add(&pr);
+	snprintf(what, sizeof(what), "user/%s", subname);
+	ret = amp_aperture_buf_init(&aperture, &u->ab, shm, u->fd, im->offset,
+				    size, im->cpu_va, pgsz, what);
 	if (ret)
-		goto err_cpumap;
-	shm->segs = calloc(1, sizeof(*shm->segs));
-	if (!shm->segs) {
-		ret = -ENOMEM;
-		goto err_phys;
-	}
-	shm->segs[0] = (struct amp_cpu_seg){ shm->va, u->pa, size, 0 };
-	shm->nsegs = 1;
-	shm->size = size;
-	shm->page_size = pgsz;
+		goto err_fd;
 	shm->priv = u;
 	if (dmabuf) {
 		/* The CPU owns a fresh import: open its access window. */
 		u->win.fd = u->fd;
 		ret = amp_dmabuf_open_window(&u->win, "user");
 		if (ret)
-			goto err_segs;
+			goto err_buf;
 	}
 	return 0;
-err_segs:
-	free(shm->segs);
-	shm->segs = NULL;
-	shm->nsegs = 0;
+err_buf:
 	shm->priv = NULL;
-err_phys:
-	amp_phys_remove(u->pa);
-err_cpumap:
-	if (u->own_cpu_map)
-		amp_linux_unmap(shm->va, size);
-err_devmap:
-	amp_linux_unmap(u->devmap, size);
-err_pa:
-	amp_aperture_free(&aperture, u->pa, size);
+	amp_aperture_buf_fini(&aperture, &u->ab, shm);
 err_fd:
 	close(u->fd);
 err_free:
@@ -199,15 +151,10 @@ static void user_free(struct amp_shm *shm)
 {
 	struct user_priv *u = shm->priv;
 
-	amp_phys_remove(u->pa);
 	if (u->dmabuf)
 		amp_dmabuf_close_window(&u->win);
-	if (u->own_cpu_map)
-		amp_linux_unmap(shm->va, u->len);
-	amp_linux_unmap(u->devmap, u->len);
-	amp_aperture_free(&aperture, u->pa, u->len);
+	amp_aperture_buf_fini(&aperture, &u->ab, shm);
 	close(u->fd);
-	free(shm->segs);
 	free(u);
 }
 
