@@ -61,25 +61,6 @@ static struct amp_rpmsg_host_cfg host_cfg(void)
 	return hc;
 }
 
-static void write_table(void)
-{
-	struct amp_rsc_table *t = (struct amp_rsc_table *)region;
-	struct amp_rsc_vdev *v;
-
-	memset(region, 0, sizeof(region));
-	t->ver = 1;
-	t->num = 1;
-	t->offset[0] = 20;
-	v = (struct amp_rsc_vdev *)(region + 20);
-	v->type = AMP_RSC_VDEV;
-	v->id = AMP_VIRTIO_ID_RPMSG;
-	v->dfeatures = 1;
-	v->num_of_vrings = 2;
-	for (int i = 0; i < 2; i++)
-		v->vring[i] = (struct amp_rsc_vring){ AMP_RSC_ADDR_ANY, ALIGN,
-						      NUM, (uint32_t)i, 0 };
-}
-
 /* Apply the table patches, then (after 0xFF) the region patches. */
 static void patch(const uint8_t *d, size_t n)
 {

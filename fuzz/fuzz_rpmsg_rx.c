@@ -56,7 +56,6 @@ static void bind_cb(struct amp_rpmsg_dev *rdev, const char *name, uint32_t dest,
 
 static int setup(void)
 {
-	struct amp_rsc_table *t = (struct amp_rsc_table *)region;
 	struct amp_rsc_vdev *v;
 	size_t vsz = amp_vring_size(NUM, ALIGN);
 	size_t voff = 512, vsz_al = (vsz + 511) & ~(size_t)511;
@@ -78,20 +77,9 @@ static int setup(void)
 		.nslots = { NUM, NUM },
 	};
 
-	memset(region, 0, sizeof(region));
 	memset(&bound_ept, 0, sizeof(bound_ept));
 	nheld = 0;
-	t->ver = 1;
-	t->num = 1;
-	t->offset[0] = 20;
-	v = (struct amp_rsc_vdev *)(region + 20);
-	v->type = AMP_RSC_VDEV;
-	v->id = AMP_VIRTIO_ID_RPMSG;
-	v->dfeatures = 1;
-	v->num_of_vrings = 2;
-	for (int i = 0; i < 2; i++)
-		v->vring[i] = (struct amp_rsc_vring){ AMP_RSC_ADDR_ANY, ALIGN,
-						      NUM, (uint32_t)i, 0 };
+	v = write_table();
 	hc.vdev = rc.vdev = v;
 	if (amp_rpmsg_host_init(&hd, &hc) || amp_rpmsg_remote_init(&rd, &rc, 0))
 		return -1;
