@@ -503,11 +503,15 @@ int amp_rpmsg_poll(struct amp_rpmsg_dev *rdev, uint32_t timeout_us)
 	return amp_rpmsg_process(rdev);
 }
 
-static int rx_app_id(struct amp_rpmsg_dev *rdev, void *data, uint16_t *id)
+/* The RX buffer whose payload is @data, if the application has it in
+ * state @user. Lock held. */
+static int rx_app_id(struct amp_rpmsg_dev *rdev, void *data, uint8_t user,
+		     uint16_t *id)
 {
 	if (!data ||
 	    buf_to_id(rdev, &rdev->rvq, (char *)data - AMP_RPMSG_HDR_SIZE,
-		      rdev->rx_hint, id))
+		      rdev->rx_hint, id) ||
+	    rdev->rvq.slots[*id].user != user)
 		return -EINVAL;
 	return 0;
 }
@@ -522,9 +526,7 @@ int amp_rpmsg_hold_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data)
 		return -EINVAL;
 	rdev = ept->rdev;
 	amp_rpmsg__lock(rdev);
-	ret = rx_app_id(rdev, data, &id);
-	if (!ret && rdev->rvq.slots[id].user != AMP_RPMSG_SLOT_CB)
-		ret = -EINVAL;
+	ret = rx_app_id(rdev, data, AMP_RPMSG_SLOT_CB, &id);
 	if (!ret) {
 		rdev->rvq.slots[id].user = AMP_RPMSG_SLOT_HELD;
 		rdev->stats.rx_held++;
@@ -543,9 +545,7 @@ int amp_rpmsg_release_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data)
 		return -EINVAL;
 	rdev = ept->rdev;
 	amp_rpmsg__lock(rdev);
-	ret = rx_app_id(rdev, data, &id);
-	if (!ret && rdev->rvq.slots[id].user != AMP_RPMSG_SLOT_HELD)
-		ret = -EINVAL;
+	ret = rx_app_id(rdev, data, AMP_RPMSG_SLOT_HELD, &id);
 	if (ret) {
 		amp_vq_report(&rdev->rvq, AMP_IPC_ERR_BAD_RELEASE,
 			      (uintptr_t)data);
