@@ -134,10 +134,14 @@ static int tx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, bool wait)
 		amp_rpmsg__unlock(rdev);
 		ret = port->ops->wait(port->priv, token, &remaining);
 		amp_rpmsg__lock(rdev);
-		if (ret == -ETIMEDOUT || !remaining) {
+		if (ret || !remaining) {
+			/* Out of time, or the port cannot wait any more (a
+			 * peer that hung up): one last look, then its error. */
+			int err = ret ? ret : -ETIMEDOUT;
+
 			ret = tx_get_nowait(rdev, id);
 			if (ret == -EAGAIN)
-				ret = -ETIMEDOUT;
+				ret = err;
 			break;
 		}
 	}

@@ -123,6 +123,50 @@ static void test_7_send_deadline_constant_wakeups(void **state)
 	tpair_free(p);
 }
 
+/* A port that can no longer wait (a peer that hung up): the send returns
+ * the port's error at once instead of spinning until its timeout (or
+ * forever, with an infinite one). */
+static int dead_wait(void *priv, uint32_t token, uint32_t *remaining)
+{
+	return -EPIPE;
+}
+
+static void test_7_send_stops_on_port_error(void **state)
+{
+	struct tpair *p = tpair_new(4, 512, 512);
+	struct amp_ipc_port_ops ops = tport_ops;
+	struct amp_rpmsg_endpoint h, r;
+	struct sender s = { .ept = &h };
+	struct rec rr;
+	pthread_t st;
+	int i;
+
+	(void)state;
+	memset(&rr, 0, sizeof(rr));
+	assert_int_equal(tpair_start(p), 0);
+	assert_int_equal(amp_rpmsg_create_ept(&h, &p->hd, NULL, 1024, 1025,
+					      rec_cb, NULL, &rr),
+			 0);
+	assert_int_equal(amp_rpmsg_create_ept(&r, &p->rd, NULL, 1025, 1024,
+					      rec_cb, NULL, &rr),
+			 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(amp_rpmsg_trysend(&h, "x", 1), 1);
+	ops.wait = dead_wait;
+	p->hp.port.ops = &ops;
+	amp_rpmsg_set_tx_timeout(&p->hd, UINT32_MAX);
+	pthread_create(&st, NULL, sender_main, &s);
+	for (i = 0; i < 500 && !atomic_load(&s.done); i++)
+		usleep(10000);
+	assert_true(atomic_load(&s.done)); /* else it spins for ever */
+	pthread_join(st, NULL);
+	assert_int_equal(s.ret, -EPIPE);
+	p->hp.port.ops = &tport_ops;
+	amp_rpmsg_destroy_ept(&h);
+	amp_rpmsg_destroy_ept(&r);
+	tpair_free(p);
+}
+
 /* ---- (8) re-registering an endpoint; duplicate CREATE --------------------- */
 
 struct bind_ctx {
@@ -505,6 +549,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_7_send_deadline_constant_wakeups),
+		cmocka_unit_test(test_7_send_stops_on_port_error),
 		cmocka_unit_test(test_8_create_registered_ept),
 		cmocka_unit_test(test_8_duplicate_ns_create),
 		cmocka_unit_test(test_11_remote_leaves_host_buffers),
