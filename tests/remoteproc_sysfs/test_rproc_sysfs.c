@@ -374,13 +374,13 @@ static void test_start_stop(void **state)
 	/* A kernel that takes the write but does not start the core. */
 	put(R5F "/state", "offline\n");
 	kernel_run(&k, R5F "/state", "offline\n", 0);
-	assert_int_equal(amp_rproc_sysfs_start(rs, 30), -ETIMEDOUT);
+	assert_int_equal(amp_rproc_sysfs_start(rs, 1000), -ETIMEDOUT);
 	assert_non_null(strstr(amp_last_error(), "still 'offline'"));
 	kernel_stop(&k);
 	/* A kernel that answers garbage: the garbage is quoted. */
 	put(R5F "/state", "offline\n");
 	kernel_run(&k, R5F "/state", "on fire\n", 1);
-	assert_int_equal(amp_rproc_sysfs_start(rs, 50), -EIO);
+	assert_int_equal(amp_rproc_sysfs_start(rs, 5000), -EIO);
 	assert_non_null(strstr(amp_last_error(), "state 'on fire'"));
 	kernel_stop(&k);
 	put(R5F "/state", "offline\n");

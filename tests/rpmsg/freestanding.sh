@@ -20,7 +20,8 @@ done
 # Link-level check: nothing but the compiler runtime and memcpy/memset may
 # be left undefined.
 NM=${NM:-$(command -v llvm-nm || echo nm)}
-undef=$("$NM" -u "$out"/*.o 2>/dev/null | awk '{print $2}' | sort -u | \
+syms=$("$NM" -u "$out"/*.o) || { echo "$NM failed"; exit 1; }
+undef=$(echo "$syms" | awk '{print $2}' | sort -u | \
 	grep -v -E '^(__aeabi_[a-z0-9]+|memcpy|memmove|memset|amp_.*)$' || true)
 if [ -n "$undef" ]; then
 	echo "unexpected external symbols: $undef"
