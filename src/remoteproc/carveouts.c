@@ -169,6 +169,14 @@ int amp_rproc__fix_table(struct amp_rproc *rp)
 		if (ar->entry < 0 || ar->devmem)
 			continue;
 		e = amp_rproc_rsc_entry(rsc, (size_t)ar->entry);
+		if (!e || (e->kind != AMP_RPROC_RSC_CARVEOUT &&
+			   e->kind != AMP_RPROC_RSC_CARVEOUT64)) {
+			ret = amp_err(-EINVAL,
+				      "rproc '%s': entry %d of the loaded table "
+				      "is no longer the carveout planned",
+				      rp->name, ar->entry);
+			break;
+		}
 		if (e->u.mem.da == ar->da && e->u.mem.pa == ar->pa)
 			continue;
 		ret = amp_rproc_rsc_set_carveout(rsc, (size_t)ar->entry, ar->da,

@@ -72,15 +72,30 @@ static int dev_write(void *priv, uint64_t da, const void *src, size_t len)
 	return amp_dev_write(priv, da, src, len);
 }
 
-/* Write the segments and fix the loaded table. Lock held. */
+/*
+ * Write the segments and fix the loaded table. The table the memory was
+ * planned and checked from is the section's file bytes; the loaded one is
+ * what the segment put at the section's address. A crafted image can make
+ * them differ: refuse it. Lock held.
+ */
 static int load_image(struct amp_rproc *rp)
 {
 	const struct amp_rproc_load_ops ops = { .write = dev_write };
+	const void *t;
+	size_t tsize;
+	uint64_t tda;
 	int ret = amp_rproc_image_load(rp->img, &ops, rp->dev);
 
-	if (!ret)
-		ret = amp_rproc__fix_table(rp);
-	return ret;
+	if (ret || !rp->table)
+		return ret;
+	if (amp_rproc_image_rsc_table(rp->img, &t, &tsize, &tda) ||
+	    tsize != rp->table_size || memcmp(t, rp->table, tsize))
+		return amp_err(-EINVAL,
+			       "rproc '%s': the loaded resource table at da "
+			       "0x%llx is not the .resource_table section's "
+			       "bytes (its segment loads other bytes there)",
+			       rp->name, (unsigned long long)rp->table_da);
+	return amp_rproc__fix_table(rp);
 }
 
 /* Undo load. Lock held. */
@@ -383,6 +398,20 @@ int amp_rproc_rsc_table(struct amp_rproc *rp, void **table, size_t *size,
 	return ret;
 }
 
+/* Parse a private copy of the loaded table. Lock held. */
+static int parse_copy(struct amp_rproc *rp, struct amp_rproc_rsc **rsc)
+{
+	void *copy = malloc(rp->table_size);
+	int ret;
+
+	if (!copy)
+		return amp_err(-ENOMEM, "rproc '%s': out of memory", rp->name);
+	memcpy(copy, rp->table, rp->table_size);
+	ret = amp_rproc_rsc_parse(copy, rp->table_size, rsc);
+	free(copy);
+	return ret;
+}
+
 int amp_rproc_read_trace(struct amp_rproc *rp, char *buf, size_t len)
 {
 	struct amp_rproc_rsc *rsc;
@@ -391,7 +420,8 @@ int amp_rproc_read_trace(struct amp_rproc *rp, char *buf, size_t len)
 	if (!rp || (!buf && len))
 		return amp_err(-EINVAL, "rproc: NULL argument");
 	pthread_mutex_lock(&rp->lock);
-	ret = rp->table ? amp_rproc_rsc_parse(rp->table, rp->table_size, &rsc) :
+	/* The running firmware may write its table: parse one copy. */
+	ret = rp->table ? parse_copy(rp, &rsc) :
 			  amp_err(-ENODEV, "rproc '%s' has no table", rp->name);
 	if (!ret) {
 		ret = amp_err(-ENOENT, "rproc '%s': no trace entry", rp->name);

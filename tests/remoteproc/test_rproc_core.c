@@ -326,6 +326,45 @@ static void stop_then_start_again(void **state)
 	assert_int_equal(amp_rproc_stop(x->rp), 0);
 }
 
+/*
+ * A crafted image: the .resource_table section's file bytes (what the
+ * host plans from) are a full table, but its segment loads a table with
+ * one entry at the same address.
+ */
+static size_t build_crafted(uint8_t **out)
+{
+	static uint8_t seg[0x400], full[0x400];
+	struct ib_spec s = { .elf_class = 32, .machine = 40, .entry = CODE_DA };
+	struct rb small, rb;
+
+	rb_init(&rb, 2);
+	rb_carveout(&rb, AMP_RSC_CARVEOUT, CODE_DA, AMP_RSC_ADDR_ANY, MiB,
+		    "fw");
+	rb_carveout(&rb, AMP_RSC_CARVEOUT, FIXED_DA, (uint32_t)FIXED_PA,
+		    0x10000, "fixed");
+	memset(full, 0, sizeof(full));
+	memcpy(full, rb.buf, rb.len);
+	rb_init(&small, 1);
+	rb_trace(&small, TRACE_DA, 0x1000, "trace0");
+	memset(seg, 0, sizeof(seg));
+	memcpy(seg, small.buf, small.len);
+	s.seg[0] = (struct ib_seg){ .flags = 5, .vaddr = CODE_DA,
+				    .paddr = CODE_DA, .filesz = sizeof(code),
+				    .memsz = sizeof(code), .align = 16,
+				    .data = code };
+	s.seg[1] = (struct ib_seg){ .flags = 6, .vaddr = DATA_DA,
+				    .paddr = DATA_DA, .filesz = sizeof(seg),
+				    .memsz = sizeof(seg), .align = 16,
+				    .data = seg };
+	s.nseg = 2;
+	s.sec[0] = (struct ib_sec){ .name = ".resource_table",
+				    .addr = DATA_DA,
+				    .size = rb.len,
+				    .data = full };
+	s.nsec = 1;
+	return ib_build(&s, out);
+}
+
 static void bad_images(void **state)
 {
 	struct fix *x = *state;
@@ -338,6 +377,10 @@ static void bad_images(void **state)
 	img[0] = 0; /* not an ELF any more */
 	assert_int_equal(amp_rproc_load(x->rp, img, n), -EINVAL);
 	assert_non_null(strstr(amp_last_error(), "magic"));
+	free(img);
+	n = build_crafted(&img);
+	assert_int_equal(amp_rproc_load(x->rp, img, n), -EINVAL);
+	assert_int_equal(amp_rproc_state(x->rp), AMP_RPROC_OFFLINE);
 	free(img);
 	assert_int_equal(amp_rproc_start(x->rp), -EBUSY);
 	assert_int_equal(amp_rproc_report_crash(x->rp, "late", 0, 0), 0);
