@@ -336,7 +336,19 @@ const char *amp_rproc_sysfs_path(const struct amp_rproc_sysfs *rs)
 	return rs ? rs->dir : NULL;
 }
 
-/* Read `state`; *word gets the (sanitized) value whatever happens. */
+static int bad_state(struct amp_rproc_sysfs *rs, const char *word)
+{
+	return amp_err(-EIO,
+		       "remoteproc '%s': state '%s' in %s/state is not a "
+		       "remoteproc state",
+		       rs->name, word, rs->dir);
+}
+
+/*
+ * Read `state`; *word gets the (sanitized) value whatever happens. A word
+ * that is no state is -EIO with a message, or -EAGAIN when @quiet (a
+ * waiter retries it; a fake tree may write the attribute in two steps).
+ */
 static int read_state(struct amp_rproc_sysfs *rs, enum amp_rproc_kstate *st,
 		      char *word, bool quiet)
 {
@@ -348,12 +360,7 @@ static int read_state(struct amp_rproc_sysfs *rs, enum amp_rproc_kstate *st,
 	i = lookup(kstate_names, N_ELEMS(kstate_names), word);
 	if (i < 0) {
 		sanitize(word);
-		if (quiet)
-			return -EIO;
-		return amp_err(-EIO,
-			       "remoteproc '%s': state '%s' in %s/state is not "
-			       "a remoteproc state",
-			       rs->name, word, rs->dir);
+		return quiet ? -EAGAIN : bad_state(rs, word);
 	}
 	*st = (enum amp_rproc_kstate)i;
 	return 0;
@@ -457,8 +464,8 @@ static int wait_state(struct amp_rproc_sysfs *rs, unsigned want,
 
 	for (;;) {
 		ret = read_state(rs, &st, word, true);
-		if (ret && ret != -EIO)
-			return read_state(rs, &st, word, false);
+		if (ret && ret != -EAGAIN)
+			return ret; /* read_attr() said why */
 		if (!ret && (want & (1u << st)))
 			return 0;
 		if (!ret && st == AMP_RPROC_K_CRASHED && crash_fails)
@@ -470,8 +477,8 @@ static int wait_state(struct amp_rproc_sysfs *rs, unsigned want,
 			break;
 		sleep_ms(1);
 	}
-	if (ret)
-		return read_state(rs, &st, word, false);
+	if (ret) /* the last word read was not a state: report that one */
+		return bad_state(rs, word);
 	return amp_err(
 		-ETIMEDOUT,
 		"remoteproc '%s': still '%s' %u ms after asking it to %s",
