@@ -116,8 +116,7 @@ void amp_as_notify(struct amp_as *as, const struct amp_as_map_rec *m,
 
 int amp_as_watch(struct amp_as *as, amp_dev_watch_fn fn, void *priv)
 {
-	int ret = amp_err(-ENOSPC, "dev: '%s' has %d watchers already",
-			  as->name, AMP_AS_MAX_WATCHERS);
+	int ret = -ENOSPC;
 
 	if (!fn)
 		return amp_err(-EINVAL, "dev: watch needs a callback");
@@ -130,7 +129,10 @@ int amp_as_watch(struct amp_as *as, amp_dev_watch_fn fn, void *priv)
 		}
 	}
 	pthread_mutex_unlock(&as->watch_lock);
-	return ret;
+	if (ret)
+		return amp_err(ret, "dev: '%s' has %d watchers already",
+			       as->name, AMP_AS_MAX_WATCHERS);
+	return 0;
 }
 
 int amp_as_unwatch(struct amp_as *as, amp_dev_watch_fn fn, void *priv)
