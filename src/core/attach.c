@@ -137,7 +137,7 @@ int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev, bool force,
 			  amp_reclaim_fn fn, void *priv)
 {
 	struct amp_attach *a;
-	int ret = 0;
+	int ret = 0, n = 0;
 
 	pthread_mutex_lock(&shm->lock);
 	a = amp_shm_find_attach(shm, dev);
@@ -152,7 +152,7 @@ int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev, bool force,
 			      (unsigned long long)a->owned.r[0].start,
 			      (unsigned long long)a->owned.r[0].end, shm->name);
 	} else {
-		amp_sync_reclaim_locked(a, fn, priv);
+		n = amp_sync_reclaim_locked(a, fn, priv);
 		amp_list_del(&a->shm_node);
 		shm->nattach--;
 	}
@@ -166,7 +166,7 @@ int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev, bool force,
 	free(a->da_off);
 	free(a);
 	amp_shm_put_locked(shm);
-	return 0;
+	return n;
 }
 
 int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev)
@@ -178,7 +178,7 @@ int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev)
 	amp_global_lock();
 	ret = amp_shm_detach_locked(shm, dev, false, NULL, NULL);
 	amp_global_unlock();
-	return ret;
+	return ret < 0 ? ret : 0;
 }
 
 bool amp_shm_is_bounced(struct amp_shm *shm, struct amp_dev *dev)

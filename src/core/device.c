@@ -232,9 +232,7 @@ int amp_dev_unwatch(struct amp_dev *dev, amp_dev_watch_fn fn, void *priv)
 int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
 		    void *priv)
 {
-	int n = 0;
-
-	int ret = AMP_CHECK_DEV(dev);
+	int n = 0, ret = AMP_CHECK_DEV(dev);
 
 	if (ret)
 		return ret;
@@ -248,10 +246,7 @@ int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
 				amp_container_of(dev->attachments.next,
 						 struct amp_attach, dev_node);
 
-			pthread_mutex_lock(&a->shm->lock);
-			n += amp_sync_reclaim_locked(a, fn, priv);
-			pthread_mutex_unlock(&a->shm->lock);
-			amp_shm_detach_locked(a->shm, dev, true, fn, priv);
+			n += amp_shm_detach_locked(a->shm, dev, true, fn, priv);
 		}
 	} else {
 		struct amp_list *it;

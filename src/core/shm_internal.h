@@ -158,7 +158,8 @@ void amp_shm_get_locked(struct amp_shm *shm);
 void amp_shm_put_locked(struct amp_shm *shm);
 
 /* Detach; global lock held. With @force, ranges the device still owns
- * are reclaimed first (reported to @fn) instead of failing with -EBUSY. */
+ * are reclaimed first (reported to @fn) instead of failing with -EBUSY.
+ * Returns how many ranges were reclaimed, or a negative errno. */
 int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev, bool force,
 			  amp_reclaim_fn fn, void *priv);
 
