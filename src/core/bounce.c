@@ -74,22 +74,27 @@ void amp_bounce_teardown(struct amp_attach *a)
 	a->bounced = false;
 }
 
-/* Copy [off, off+len) between the buffer and its bounce copy. */
-static void bounce_copy(struct amp_attach *a, uint64_t off, uint64_t len,
-			bool to_device)
+/* Copy [off, off+len) between the buffer and its bounce copy. The caller
+ * checked the range, so a failure here means the buffer has no CPU
+ * mapping there: say so rather than hand over stale bytes. */
+static int bounce_copy(struct amp_attach *a, uint64_t off, uint64_t len,
+		       bool to_device)
 {
 	while (len) {
 		uint64_t contig, c_buf = 0, n;
 		char *buf, *dev;
 		amp_pa_t pa;
 
-		if (amp_shm_offset_to_pa(a->shm, off, &pa, &contig))
-			return; /* the caller checked the range */
-		buf = amp_phys_ptr(pa, &c_buf);
+		buf = amp_shm_offset_to_pa(a->shm, off, &pa, &contig) ?
+			      NULL :
+			      amp_phys_ptr(pa, &c_buf);
+		if (!buf)
+			return amp_err(-EFAULT,
+				       "bounce: '%s' has no CPU mapping at "
+				       "offset 0x%llx",
+				       a->shm->name, (unsigned long long)off);
 		/* The bounce copy's own mapping is never protected. */
 		dev = (char *)a->bounce.va + off;
-		if (!buf)
-			return;
 		n = len < contig ? len : contig;
 		n = n < c_buf ? n : c_buf;
 		if (to_device)
@@ -99,6 +104,7 @@ static void bounce_copy(struct amp_attach *a, uint64_t off, uint64_t len,
 		off += n;
 		len -= n;
 	}
+	return 0;
 }
 
 /*
@@ -108,16 +114,18 @@ static void bounce_copy(struct amp_attach *a, uint64_t off, uint64_t len,
  */
 static int bounce_to_device(const struct amp_sync *s, void *priv)
 {
-	if (s->a->bounced)
-		bounce_copy(s->a, s->off, s->len, true);
-	return 0;
+	(void)priv;
+	if (!s->a->bounced)
+		return 0;
+	return bounce_copy(s->a, s->off, s->len, true);
 }
 
 static int bounce_to_cpu(const struct amp_sync *s, void *priv)
 {
-	if (s->a->bounced && (s->dir & AMP_DIR_FROM_DEVICE))
-		bounce_copy(s->a, s->off, s->len, false);
-	return 0;
+	(void)priv;
+	if (!s->a->bounced || !(s->dir & AMP_DIR_FROM_DEVICE))
+		return 0;
+	return bounce_copy(s->a, s->off, s->len, false);
 }
 
 const struct amp_own_listener amp_bounce_listener = {
