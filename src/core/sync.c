@@ -28,17 +28,17 @@ static int provider_to_device(const struct amp_sync *s, void *priv)
 		       0;
 }
 
-static void provider_undo(const struct amp_sync *s, void *priv)
-{
-	if (s->shm->provider->to_cpu)
-		s->shm->provider->to_cpu(s->shm, s->dir);
-}
-
 static int provider_to_cpu(const struct amp_sync *s, void *priv)
 {
 	return s->shm->provider->to_cpu ?
 		       s->shm->provider->to_cpu(s->shm, s->dir) :
 		       0;
+}
+
+/* Undoing a hand-over to the device is handing it back. */
+static void provider_undo(const struct amp_sync *s, void *priv)
+{
+	provider_to_cpu(s, priv);
 }
 
 static const struct amp_own_listener provider_listener = {
