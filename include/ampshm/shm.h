@@ -284,7 +284,8 @@ AMP_API int amp_shm_detach(struct amp_shm *shm, struct amp_dev *dev);
  *         already owned by the device), -ERANGE (range outside the buffer),
  *         -EINVAL (direction not allowed by the attachment, or a device
  *         write range not aligned to the cache line), or the error of a
- *         listener (checker mprotect, dma-buf sync), nothing handed over.
+ *         listener (checker mprotect, dma-buf sync, -EFAULT from a bounce copy
+ *         that found no CPU mapping), nothing handed over.
  */
 AMP_API int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 			    enum amp_dir dir, uint64_t offset, uint64_t len);
