@@ -450,9 +450,10 @@ static long long now_ms(void)
 
 /*
  * Poll `state` until it is one of @want (a bit per state), "crashed"
- * (-EIO, if @crash_fails), or @timeout_ms passed (-ETIMEDOUT). A value that is not a state
- * counts as not there yet until the deadline: the kernel writes the
- * attribute as a whole, but a test tree's fake kernel may not.
+ * (-EIO, if @crash_fails), or @timeout_ms passed (-ETIMEDOUT). A value
+ * that is not a state counts as not there yet until the deadline: the
+ * kernel writes the attribute as a whole, but a test tree's fake kernel
+ * may not. The deadline is fixed at entry.
  */
 static int wait_state(struct amp_rproc_sysfs *rs, unsigned want,
 		      unsigned timeout_ms, const char *what, bool crash_fails)
