@@ -71,6 +71,23 @@ struct amp_rproc_ops {
 	 * amp_rproc_destroy(), after the last stop.
 	 */
 	void (*release)(void *priv, struct amp_rproc *rp);
+	/**
+	 * Optional, the RPMsg link the backend runs over the loaded resource
+	 * table (see amp_rproc_rpmsg_lock() and the functions after it):
+	 * take it (NULL: down, not taken), release it, deliver messages,
+	 * install the name-service callback on every link it brings up, and
+	 * count the links brought up.
+	 */
+	struct amp_rpmsg_dev *(*rpmsg_lock)(void *priv, struct amp_rproc *rp);
+	/** Optional: release the link taken with rpmsg_lock. */
+	void (*rpmsg_unlock)(void *priv, struct amp_rproc *rp);
+	/** Optional: deliver messages, waiting up to @p timeout_us. */
+	int (*poll)(void *priv, struct amp_rproc *rp, uint32_t timeout_us);
+	/** Optional: the name-service callback for every link. */
+	void (*set_ns_bind_cb)(void *priv, struct amp_rproc *rp,
+			       amp_rpmsg_ns_bind_cb cb, void *cb_priv);
+	/** Optional: links brought up so far. */
+	unsigned (*link_gen)(void *priv, struct amp_rproc *rp);
 };
 
 /** Description of a coprocessor, for amp_rproc_create(). */
@@ -220,6 +237,51 @@ AMP_API int amp_rproc_subscribe(struct amp_rproc *rp, amp_rproc_event_fn fn,
  */
 AMP_API int amp_rproc_coredump(struct amp_rproc *rp, const char *path);
 
+/* ---- The RPMsg link of a coprocessor ------------------------------- */
+
+/**
+ * @brief Take the coprocessor's RPMsg link for use (send, create or
+ *        destroy endpoints).
+ *
+ * The link goes down on stop and crash (every endpoint is dropped) and
+ * comes back on start and recovery. Hold it briefly, never across a
+ * lifecycle call (amp_rproc_stop(), ...) of the same core.
+ * @param rp the coprocessor
+ * @return the RPMsg device with the link held, or NULL (link down, or a
+ *         backend without a link: not held, do not unlock)
+ */
+AMP_API struct amp_rpmsg_dev *amp_rproc_rpmsg_lock(struct amp_rproc *rp);
+
+/** @brief Release the link taken with amp_rproc_rpmsg_lock(). */
+AMP_API void amp_rproc_rpmsg_unlock(struct amp_rproc *rp);
+
+/**
+ * @brief Deliver the messages the core sent, waiting up to @p timeout_us
+ *        (amp_rpmsg_poll() on the link, which may go down meanwhile).
+ *
+ * Callbacks run with the link held.
+ * @param rp the coprocessor
+ * @param timeout_us microseconds
+ * @return messages delivered, -ETIMEDOUT, -ENOTCONN (link down: the core
+ *         is not running), -EOPNOTSUPP (backend without a link), or
+ *         another negative errno
+ */
+AMP_API int amp_rproc_poll(struct amp_rproc *rp, uint32_t timeout_us);
+
+/**
+ * @brief Name-service callback, installed on every link brought up
+ *        (start and recovery). Set it before starting.
+ */
+AMP_API void amp_rproc_set_ns_bind_cb(struct amp_rproc *rp,
+				      amp_rpmsg_ns_bind_cb cb, void *priv);
+
+/**
+ * @brief How many times the link came up (changes on every start and
+ *        recovery: endpoints of an older link are gone). Lock-free:
+ *        callable from the link's callbacks. 0 without a link.
+ */
+AMP_API unsigned amp_rproc_link_gen(struct amp_rproc *rp);
+
 /* ---- The simulated-core backend ------------------------------------- */
 
 /** Description of a simulated coprocessor, for amp_rproc_sim_create(). */
@@ -260,43 +322,20 @@ struct amp_rproc_sim_config {
 AMP_API int amp_rproc_sim_create(const struct amp_rproc_sim_config *cfg,
 				 struct amp_rproc **rp);
 
-/**
- * @brief Take the RPMsg link of a simulated core for use (send, create or
- *        destroy endpoints).
- *
- * The link goes down on stop and crash (every endpoint is dropped) and
- * comes back on start and recovery. Hold it briefly, never across a
- * lifecycle call (amp_rproc_stop(), ...) of the same core.
- * @return the RPMsg device with the link held, or NULL (link down, not
- *         held: do not unlock)
- */
+/** @brief amp_rproc_rpmsg_lock() (NULL if @p rp is not simulated). */
 AMP_API struct amp_rpmsg_dev *amp_rproc_sim_rpmsg_lock(struct amp_rproc *rp);
 
-/** @brief Release the link taken with amp_rproc_sim_rpmsg_lock(). */
+/** @brief amp_rproc_rpmsg_unlock(). */
 AMP_API void amp_rproc_sim_rpmsg_unlock(struct amp_rproc *rp);
 
-/**
- * @brief Deliver the messages the core sent, waiting up to @p timeout_us
- *        (amp_rpmsg_poll() on the link, which may go down meanwhile).
- *
- * Callbacks run with the link held.
- * @return messages delivered, -ETIMEDOUT, -ENOTCONN (link down: the core
- *         is not running), or another negative errno
- */
+/** @brief amp_rproc_poll() (-EINVAL if @p rp is not simulated). */
 AMP_API int amp_rproc_sim_poll(struct amp_rproc *rp, uint32_t timeout_us);
 
-/**
- * @brief Name-service callback, installed on every link brought up
- *        (start and recovery). Set it before starting.
- */
+/** @brief amp_rproc_set_ns_bind_cb(). */
 AMP_API void amp_rproc_sim_set_ns_bind_cb(struct amp_rproc *rp,
 					  amp_rpmsg_ns_bind_cb cb, void *priv);
 
-/**
- * @brief How many times the link came up (changes on every start and
- *        recovery: endpoints of an older link are gone). Lock-free:
- *        callable from the link's callbacks.
- */
+/** @brief amp_rproc_link_gen(). */
 AMP_API unsigned amp_rproc_sim_link_gen(struct amp_rproc *rp);
 
 /** @brief Process id of the running core, or -1. */

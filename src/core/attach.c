@@ -117,6 +117,16 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 		a->da_off[i] = off;
 		off += a->da_sg[i].len;
 	}
+	/* The device's driver (the hand-over protocol) may refuse it. */
+	if (dev->own && dev->own->attach) {
+		ret = dev->own->attach(a, dev->own_priv);
+		if (ret) {
+			free(a->da_off);
+			unmap_for_device(a);
+			free(a);
+			goto out;
+		}
+	}
 	pthread_mutex_lock(&shm->lock);
 	amp_list_add_tail(&shm->attachments, &a->shm_node);
 	shm->nattach++;
@@ -159,6 +169,8 @@ int amp_shm_detach_locked(struct amp_shm *shm, struct amp_dev *dev, bool force,
 	pthread_mutex_unlock(&shm->lock);
 	if (ret)
 		return ret;
+	if (dev->own && dev->own->detach)
+		dev->own->detach(a, force, dev->own_priv);
 	amp_list_del(&a->dev_node);
 	dev->nattach--;
 	unmap_for_device(a);

@@ -264,3 +264,12 @@ int amp_dev_reclaim(struct amp_dev *dev, unsigned flags, amp_reclaim_fn fn,
 	amp_global_unlock();
 	return n;
 }
+
+void amp_dev_set_owner_listener(struct amp_dev *dev,
+				const struct amp_own_listener *l, void *priv)
+{
+	amp_global_lock();
+	dev->own = l;
+	dev->own_priv = priv;
+	amp_global_unlock();
+}

@@ -71,7 +71,7 @@ struct amp_attach {
 	bool bounced;
 	struct amp_bounce_buf bounce;
 	struct amp_rangeset owned; /* ranges the device owns, with dir */
-	void *own_state; /* for the device's ownership listener */
+	uint64_t own_cookie; /* the device listener's, set by its attach */
 };
 
 /*
@@ -105,7 +105,25 @@ struct amp_own_listener {
 	 * rolled back (the range stays with the device).
 	 */
 	int (*to_cpu)(const struct amp_sync *s, void *priv);
+	/*
+	 * Device listener only, all optional. attach: @a is mapped but not
+	 * yet visible (global lock held); a failure fails the attach.
+	 * detach: @a is going away, after its ranges were reclaimed (global
+	 * lock held); @forced: the device is gone, do not ask it anything.
+	 * wait_cpu: sync_for_cpu wants [off, off+len) back; called with no
+	 * lock held, with the attachment's own_cookie: wait until the device
+	 * gave the range back. 0 goes on; an error is returned to the caller
+	 * and the range stays with the device.
+	 */
+	int (*attach)(struct amp_attach *a, void *priv);
+	void (*detach)(struct amp_attach *a, bool forced, void *priv);
+	int (*wait_cpu)(uint64_t cookie, uint64_t off, uint64_t len,
+			void *priv);
 };
+
+/* Hang the device listener on @dev (NULL: none). Global lock taken. */
+void amp_dev_set_owner_listener(struct amp_dev *dev,
+				const struct amp_own_listener *l, void *priv);
 
 /* Built-in listeners (one file each). */
 extern const struct amp_own_listener amp_bounce_listener;

@@ -241,6 +241,29 @@ int amp_shm_sync_for_cpu(struct amp_shm *shm, struct amp_dev *dev,
 	ret = sync_check(shm, dev, dir, offset, &len, &a, "sync_for_cpu");
 	if (ret)
 		goto out;
+	if (dev->own && dev->own->wait_cpu) {
+		/*
+		 * The device gives ranges back by itself (the hand-over
+		 * protocol): wait for that without the buffer's lock, so
+		 * other ranges keep moving, then check everything again.
+		 */
+		const struct amp_own_listener *l = dev->own;
+		uint64_t cookie = a->own_cookie;
+		void *lpriv = dev->own_priv;
+
+		if (amp_rangeset_covered(&a->owned, offset, offset + len,
+					 dir) == 0) {
+			pthread_mutex_unlock(&shm->lock);
+			ret = l->wait_cpu(cookie, offset, len, lpriv);
+			if (ret)
+				return ret;
+			pthread_mutex_lock(&shm->lock);
+			ret = sync_check(shm, dev, dir, offset, &len, &a,
+					 "sync_for_cpu");
+			if (ret)
+				goto out;
+		}
+	}
 	ret = amp_rangeset_covered(&a->owned, offset, offset + len, dir);
 	if (ret == -EPERM) {
 		amp_err(ret,

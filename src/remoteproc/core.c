@@ -13,6 +13,7 @@
 #include <ampshm/shm.h>
 
 #include "core/error.h"
+#include "core/shm_internal.h"
 #include "remoteproc/rproc_internal.h"
 
 static const char *const state_names[] = {
@@ -125,10 +126,26 @@ static int create_dev(struct amp_rproc *rp)
 				     .iommu = rp->iommu,
 				     .bounce = AMP_BOUNCE_NEVER };
 
+	int ret;
+
 	for (size_t i = 0; i < rp->narea; i++)
 		w[i] = (struct amp_window){ rp->area[i].da, rp->area[i].pa,
 					    rp->area[i].len };
-	return amp_dev_create(&dc, &rp->dev);
+	ret = amp_dev_create(&dc, &rp->dev);
+	if (!ret && rp->own)
+		amp_dev_set_owner_listener(rp->dev, rp->own, rp->own_priv);
+	return ret;
+}
+
+void amp_rproc__set_owner(struct amp_rproc *rp,
+			  const struct amp_own_listener *l, void *priv)
+{
+	pthread_mutex_lock(&rp->lock);
+	rp->own = l;
+	rp->own_priv = priv;
+	if (rp->dev)
+		amp_dev_set_owner_listener(rp->dev, l, priv);
+	pthread_mutex_unlock(&rp->lock);
 }
 
 /* The loaded table: where the section lands, in the device's memory. */
@@ -473,4 +490,40 @@ int amp_rproc_subscribe(struct amp_rproc *rp, amp_rproc_event_fn fn, void *priv)
 		return amp_err(ret, "rproc '%s': %d subscribers already",
 			       rp->name, AMP_RPROC_MAX_SUBS);
 	return 0;
+}
+
+/* ---- the RPMsg link, through the backend ---------------------------- */
+
+struct amp_rpmsg_dev *amp_rproc_rpmsg_lock(struct amp_rproc *rp)
+{
+	return rp && rp->ops.rpmsg_lock ? rp->ops.rpmsg_lock(rp->priv, rp) :
+					  NULL;
+}
+
+void amp_rproc_rpmsg_unlock(struct amp_rproc *rp)
+{
+	if (rp && rp->ops.rpmsg_unlock)
+		rp->ops.rpmsg_unlock(rp->priv, rp);
+}
+
+int amp_rproc_poll(struct amp_rproc *rp, uint32_t timeout_us)
+{
+	if (!rp)
+		return amp_err(-EINVAL, "rproc: NULL coprocessor");
+	if (!rp->ops.poll)
+		return amp_err(-EOPNOTSUPP, "rproc '%s': no RPMsg link",
+			       rp->name);
+	return rp->ops.poll(rp->priv, rp, timeout_us);
+}
+
+void amp_rproc_set_ns_bind_cb(struct amp_rproc *rp, amp_rpmsg_ns_bind_cb cb,
+			      void *priv)
+{
+	if (rp && rp->ops.set_ns_bind_cb)
+		rp->ops.set_ns_bind_cb(rp->priv, rp, cb, priv);
+}
+
+unsigned amp_rproc_link_gen(struct amp_rproc *rp)
+{
+	return rp && rp->ops.link_gen ? rp->ops.link_gen(rp->priv, rp) : 0;
 }

@@ -45,6 +45,9 @@ struct amp_rproc {
 	size_t table_size;
 	uint64_t table_da;
 	struct amp_rproc_crash crash;
+	/* the driver hung on every device this coprocessor gets (handover) */
+	const struct amp_own_listener *own;
+	void *own_priv;
 	struct {
 		amp_rproc_event_fn fn;
 		void *priv;
@@ -72,5 +75,13 @@ int amp_rproc__fix_table(struct amp_rproc *rp);
 int amp_rproc__report_crash_if(struct amp_rproc *rp, const char *reason,
 			       uint64_t fault_da, uint64_t pc,
 			       bool (*current)(void *ctx), void *ctx);
+
+/*
+ * Hang @l on the coprocessor's device, now and every time it is created
+ * again (load). NULL removes it. Takes the coprocessor's lock.
+ */
+struct amp_own_listener;
+void amp_rproc__set_owner(struct amp_rproc *rp,
+			  const struct amp_own_listener *l, void *priv);
 
 #endif

@@ -399,9 +399,23 @@ static void sim_release(void *priv, struct amp_rproc *rp)
 	free(s);
 }
 
-static const struct amp_rproc_ops sim_ops = { .start = sim_start,
-					      .stop = sim_stop,
-					      .release = sim_release };
+static struct amp_rpmsg_dev *sim_link_lock(void *priv, struct amp_rproc *rp);
+static void sim_link_unlock(void *priv, struct amp_rproc *rp);
+static int sim_poll(void *priv, struct amp_rproc *rp, uint32_t timeout_us);
+static void sim_set_ns_bind_cb(void *priv, struct amp_rproc *rp,
+			       amp_rpmsg_ns_bind_cb cb, void *cb_priv);
+static unsigned sim_link_gen(void *priv, struct amp_rproc *rp);
+
+static const struct amp_rproc_ops sim_ops = {
+	.start = sim_start,
+	.stop = sim_stop,
+	.release = sim_release,
+	.rpmsg_lock = sim_link_lock,
+	.rpmsg_unlock = sim_link_unlock,
+	.poll = sim_poll,
+	.set_ns_bind_cb = sim_set_ns_bind_cb,
+	.link_gen = sim_link_gen,
+};
 
 /* ---- the monitor --------------------------------------------------------- */
 
@@ -631,12 +645,11 @@ static struct sim *sim_of(struct amp_rproc *rp)
 	return rp && rp->ops.start == sim_start ? rp->priv : NULL;
 }
 
-struct amp_rpmsg_dev *amp_rproc_sim_rpmsg_lock(struct amp_rproc *rp)
+static struct amp_rpmsg_dev *sim_link_lock(void *priv, struct amp_rproc *rp)
 {
-	struct sim *s = sim_of(rp);
+	struct sim *s = priv;
 
-	if (!s)
-		return NULL;
+	(void)rp;
 	pthread_mutex_lock(&s->link_mu);
 	if (s->link_up)
 		return &s->rdev;
@@ -644,21 +657,20 @@ struct amp_rpmsg_dev *amp_rproc_sim_rpmsg_lock(struct amp_rproc *rp)
 	return NULL;
 }
 
-void amp_rproc_sim_rpmsg_unlock(struct amp_rproc *rp)
+static void sim_link_unlock(void *priv, struct amp_rproc *rp)
 {
-	struct sim *s = sim_of(rp);
+	struct sim *s = priv;
 
-	if (s)
-		pthread_mutex_unlock(&s->link_mu);
+	(void)rp;
+	pthread_mutex_unlock(&s->link_mu);
 }
 
-int amp_rproc_sim_poll(struct amp_rproc *rp, uint32_t timeout_us)
+static int sim_poll(void *priv, struct amp_rproc *rp, uint32_t timeout_us)
 {
-	struct sim *s = sim_of(rp);
+	struct sim *s = priv;
 	uint32_t remaining = timeout_us;
 
-	if (!s)
-		return amp_err(-EINVAL, "rproc: not a simulated core");
+	(void)rp;
 	for (;;) {
 		uint32_t token;
 		int ret;
@@ -679,26 +691,56 @@ int amp_rproc_sim_poll(struct amp_rproc *rp, uint32_t timeout_us)
 	}
 }
 
+static void sim_set_ns_bind_cb(void *priv, struct amp_rproc *rp,
+			       amp_rpmsg_ns_bind_cb cb, void *cb_priv)
+{
+	struct sim *s = priv;
+
+	(void)rp;
+	pthread_mutex_lock(&s->link_mu);
+	s->ns_cb = cb;
+	s->ns_priv = cb_priv;
+	if (s->link_up)
+		amp_rpmsg_set_ns_bind_cb(&s->rdev, cb, cb_priv);
+	pthread_mutex_unlock(&s->link_mu);
+}
+
+static unsigned sim_link_gen(void *priv, struct amp_rproc *rp)
+{
+	struct sim *s = priv;
+
+	(void)rp;
+	return __atomic_load_n(&s->link_gen, __ATOMIC_ACQUIRE);
+}
+
+struct amp_rpmsg_dev *amp_rproc_sim_rpmsg_lock(struct amp_rproc *rp)
+{
+	return sim_of(rp) ? amp_rproc_rpmsg_lock(rp) : NULL;
+}
+
+void amp_rproc_sim_rpmsg_unlock(struct amp_rproc *rp)
+{
+	if (sim_of(rp))
+		amp_rproc_rpmsg_unlock(rp);
+}
+
+int amp_rproc_sim_poll(struct amp_rproc *rp, uint32_t timeout_us)
+{
+	if (!sim_of(rp))
+		return amp_err(-EINVAL, "rproc: not a simulated core");
+	return amp_rproc_poll(rp, timeout_us);
+}
+
 void amp_rproc_sim_set_ns_bind_cb(struct amp_rproc *rp, amp_rpmsg_ns_bind_cb cb,
 				  void *priv)
 {
-	struct sim *s = sim_of(rp);
-
-	if (!s)
-		return;
-	pthread_mutex_lock(&s->link_mu);
-	s->ns_cb = cb;
-	s->ns_priv = priv;
-	if (s->link_up)
-		amp_rpmsg_set_ns_bind_cb(&s->rdev, cb, priv);
-	pthread_mutex_unlock(&s->link_mu);
+	if (sim_of(rp))
+		amp_rproc_set_ns_bind_cb(rp, cb, priv);
 }
 
 unsigned amp_rproc_sim_link_gen(struct amp_rproc *rp)
 {
-	struct sim *s = sim_of(rp);
-
-	return s ? __atomic_load_n(&s->link_gen, __ATOMIC_ACQUIRE) : 0;
+	return sim_of(rp) ? amp_rproc_link_gen(rp) : 0;
 }
 
 int amp_rproc_sim_pid(struct amp_rproc *rp)
