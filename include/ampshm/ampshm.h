@@ -15,5 +15,6 @@
 #include <ampshm/provider.h>
 #include <ampshm/remoteproc.h>
 #include <ampshm/remoteproc_image.h>
+#include <ampshm/handover_session.h>
 
 #endif
