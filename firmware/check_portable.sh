@@ -15,7 +15,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for f in "$src"/firmware/lib/*.c "$src"/firmware/apps/*/*.c \
 	 "$src"/src/virtio/*.c "$src"/src/rpmsg/*.c \
-	 "$src"/src/port/generic/cache.c; do
+	 "$src"/src/handover/wire.c "$src"/src/port/generic/cache.c; do
 	"$CLANG" --target=armv7a-none-eabi -mno-unaligned-access \
 		-ffreestanding -fno-builtin -nostdlib -std=c11 -O2 \
 		-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
