@@ -6,9 +6,11 @@ add_executable(ampshm-cli ${CMAKE_CURRENT_LIST_DIR}/ampshm/main.c
 			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/demo.c
 			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/run.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo.c
+			  ${CMAKE_CURRENT_LIST_DIR}/demo_hov.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo_remote.c
 			  ${CMAKE_CURRENT_LIST_DIR}/common/progress.c)
-target_include_directories(ampshm-cli PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+target_include_directories(ampshm-cli PRIVATE ${CMAKE_CURRENT_LIST_DIR}
+	${PROJECT_SOURCE_DIR}/firmware/apps/bufproc)
 set_target_properties(ampshm-cli PROPERTIES OUTPUT_NAME ampshm)
 target_link_libraries(ampshm-cli PRIVATE ampshm)
 # ampshm bench: the benchmark programs' names (bench/ is added before

@@ -3,6 +3,7 @@
 #ifndef AMP_TOOLS_DEMO_H
 #define AMP_TOOLS_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum demo_source {
@@ -12,11 +13,22 @@ enum demo_source {
 };
 
 struct demo_opts {
-	uint64_t size; /* frame bytes, a multiple of 8 MiB */
+	uint64_t size; /* bytes, a multiple of 8 MiB (0: the default) */
 	enum demo_source source;
+	bool all; /* every source in turn (the coprocessor demo) */
 };
 
-/* Run the demo; 0 when every byte checked out. */
+/*
+ * The coprocessor demo (the README's main job): buffers from each source
+ * processed in place by firmware on simulated cores, through remoteproc
+ * and the hand-over protocol; then a crash and its recovery.
+ */
+int demo_hov_run(const struct demo_opts *o);
+
+/*
+ * The tour of the shared-memory core: a frame shared with simulated
+ * devices (IOMMU, bounce), the ownership checker, an RPMsg process.
+ */
 int demo_run(const struct demo_opts *o);
 
 #endif

@@ -163,7 +163,9 @@ AMP_API int amp_hov_handover(struct amp_hov_session *s, struct amp_shm *shm,
  *        completion with an error, else the last one
  * @return 0 (all back; also when nothing overlapping was out),
  *         -ETIMEDOUT (some still out), -ENOTCONN (@p shm is not shared in
- *         this session), or -EOWNERDEAD
+ *         this session), or -EOWNERDEAD (the core stopped or died while
+ *         holding some of it: the buffer was taken back and detached;
+ *         also returned for such a buffer until it is attached again)
  */
 AMP_API int amp_hov_wait(struct amp_hov_session *s, struct amp_shm *shm,
 			 uint64_t offset, uint64_t len, uint32_t timeout_ms,

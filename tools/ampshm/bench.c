@@ -212,6 +212,19 @@ static const struct plot {
 	  "set style fill solid 0.6 border -1\nset yrange [0:*]\n"
 	  "set xtics rotate by -20\n"
 	  "plot D using 2:xtic(1), D using 3\n" },
+	{ "hov_rtt",
+	  "set title 'Hand-over round trip vs buffer size (simulated core)'\n"
+	  "set logscale xy\n" SIZE_TICS "set xlabel 'buffer size'\n"
+	  "set ylabel 'us'\nset key left top\n"
+	  "plot D using 1:2 with linespoints title 'hand-over round trip', "
+	  "D using 1:3 with lines title 'RPMsg round trip, 16 B', "
+	  "D using 1:4 with linespoints "
+	  "title 'copying it through 496 B RPMsg messages'\n" },
+	{ "hov_rate", "set title 'In-place processing (sum + invert)'\n"
+		      "set ylabel 'GB/s'\nset style data histograms\n"
+		      "set style fill solid 0.6 border -1\nset yrange [0:*]\n"
+		      "set boxwidth 0.7\nunset key\n"
+		      "plot D using 2:xtic(1)\n" },
 	{ "rpmsg_stream",
 	  "set title 'RPMsg streaming, host to remote'\nset ylabel 'MB/s'\n"
 	  "set style data histograms\nset style fill solid 0.6 border -1\n"

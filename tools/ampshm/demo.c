@@ -12,7 +12,8 @@
 
 static int run(int argc, char **argv)
 {
-	struct demo_opts o = { .size = 256 * MiB, .source = DEMO_SRC_SYSMEM };
+	struct demo_opts o = { .source = DEMO_SRC_SYSMEM, .all = true };
+	bool tour = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -34,7 +35,10 @@ static int run(int argc, char **argv)
 		} else if (!strcmp(a, "--source") && i + 1 < argc) {
 			const char *v = argv[++i];
 
-			if (!strcmp(v, "sysmem"))
+			o.all = false;
+			if (!strcmp(v, "all"))
+				o.all = true;
+			else if (!strcmp(v, "sysmem"))
 				o.source = DEMO_SRC_SYSMEM;
 			else if (!strcmp(v, "static"))
 				o.source = DEMO_SRC_STATIC;
@@ -43,10 +47,27 @@ static int run(int argc, char **argv)
 			else {
 				fprintf(stderr,
 					"ampshm demo: --source '%s': one of "
-					"sysmem, static, user\n",
+					"all, sysmem, static, user\n",
 					v);
 				return AMP_CLI_USAGE;
 			}
+		} else if (!strcmp(a, "--remote") && i + 1 < argc) {
+			const char *v = argv[++i];
+
+			if (!strcmp(v, "qemu")) {
+				fprintf(stderr,
+					"ampshm demo: --remote qemu: the ARM "
+					"firmware under QEMU is not available "
+					"yet; use --remote sim\n");
+				return AMP_CLI_FAIL;
+			}
+			if (strcmp(v, "sim")) {
+				fprintf(stderr,
+					"ampshm demo: --remote '%s': sim\n", v);
+				return AMP_CLI_USAGE;
+			}
+		} else if (!strcmp(a, "--tour")) {
+			tour = true;
 		} else {
 			fprintf(stderr, "ampshm demo: unknown option '%s'\n",
 				a);
@@ -54,21 +75,34 @@ static int run(int argc, char **argv)
 			return AMP_CLI_USAGE;
 		}
 	}
-	return demo_run(&o) ? AMP_CLI_FAIL : AMP_CLI_OK;
+	if (tour) {
+		if (!o.size)
+			o.size = 256 * MiB;
+		return demo_run(&o) ? AMP_CLI_FAIL : AMP_CLI_OK;
+	}
+	return demo_hov_run(&o) ? AMP_CLI_FAIL : AMP_CLI_OK;
 }
 
 const struct amp_cli_cmd amp_cli_demo = {
 	.name = "demo",
-	.summary = "share a large frame zero copy with simulated coprocessors",
-	.usage = "demo [--size N[K|M|G]] [--source sysmem|static|user]\n"
-		 "  --size    frame size (default 256M; rounded up to 8M)\n"
-		 "  --source  where the frame comes from: system memory "
+	.summary = "huge buffers processed in place by coprocessor firmware",
+	.usage = "demo [--size N[K|M|G]] [--source all|sysmem|static|user]\n"
+		 "     [--remote sim] [--tour]\n"
+		 "  --size    buffer size (default 1G, or a third of the "
+		 "free memory;\n"
+		 "            rounded up to 8M; a static region is at most "
+		 "1G)\n"
+		 "  --source  where buffers come from: every source in turn "
 		 "(default),\n"
-		 "            a static region (carveout), or the "
-		 "application's own\n"
-		 "            memory (a memfd it imports)\n"
-		 "The coprocessors are simulated: a DSP behind an IOMMU, a "
-		 "32-bit R5\nthat gets a bounce copy, and a coprocessor "
-		 "process linked by RPMsg.",
+		 "            system memory, a static region (a reserved "
+		 "carveout),\n"
+		 "            or the application's own memory (a memfd)\n"
+		 "  --remote  the coprocessor: sim (a simulated core, the "
+		 "default)\n"
+		 "  --tour    the shared-memory core instead: IOMMU, bounce, "
+		 "checker,\n"
+		 "            an RPMsg process (default size 256M)\n"
+		 "Firmware images come from the build tree, or "
+		 "$AMPSHM_FIRMWARE_DIR.\n",
 	.run = run,
 };

@@ -156,6 +156,30 @@ static void wr64(uint8_t *p, uint64_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
+/* One contiguous piece, word by word, in place. */
+static uint64_t word_loop(uint64_t *w, uint64_t n, unsigned op, uint64_t seed,
+			  uint64_t off)
+{
+	uint64_t s = 0;
+
+	switch (op) {
+	case BP_OP_FILL:
+		for (uint64_t i = 0; i < n; i++)
+			w[i] = seed ^ (off + 8 * i);
+		break;
+	case BP_OP_INVERT:
+		for (uint64_t i = 0; i < n; i++) {
+			s += w[i];
+			w[i] = ~w[i];
+		}
+		break;
+	default:
+		for (uint64_t i = 0; i < n; i++)
+			s += w[i];
+	}
+	return s;
+}
+
 /* The ops that walk the range, piece by contiguous piece. */
 static int walk(const struct ampfw_hov_req *r, unsigned op, uint64_t *sum)
 {
@@ -170,17 +194,9 @@ static int walk(const struct ampfw_hov_req *r, unsigned op, uint64_t *sum)
 
 		if (!p)
 			return -EFAULT;
-		for (uint64_t i = 0; i < n; i += 8) {
-			if (op == BP_OP_FILL) {
-				wr64(p + i, seed ^ (off + i));
-				continue;
-			}
-			uint64_t v = rd64(p + i);
-
-			s += v;
-			if (op == BP_OP_INVERT)
-				wr64(p + i, ~v);
-		}
+		if ((uintptr_t)p & 7)
+			return -EFAULT; /* segments are page aligned */
+		s += word_loop((uint64_t *)p, n / 8, op, seed, off);
 		off += n;
 		left -= n;
 		board->heartbeat(board);

@@ -29,6 +29,12 @@
 #include "core/shm_internal.h"
 #include "remoteproc/rproc_internal.h"
 
+/* Buffers remembered as taken from a dead core. */
+#define NDEAD 64u
+
+/* How long a waiter looks for a give-back before it sleeps. */
+#define SPIN_NS 50000u
+
 /* Completions one buffer keeps until the CPU took their range back. */
 #define MAX_PEND (2 * AMP_HOV_MAX_RANGES)
 
@@ -72,6 +78,10 @@ struct amp_hov_session {
 	/* under mu */
 	uint32_t seq, next_id;
 	unsigned forced; /* forced detaches so far */
+	unsigned events; /* completions so far (atomic: spinners read it) */
+	/* buffers a dead core held, until shared again (amp_hov_wait()) */
+	const struct amp_shm *dead[NDEAD];
+	unsigned dead_pos;
 	struct amp_hov_table tab;
 	struct amp_hov_buf *tbufs;
 	struct share *shares;
@@ -150,6 +160,7 @@ static void complete(struct amp_hov_session *s, const struct amp_hov_done *d)
 {
 	struct done_node *n;
 
+	__atomic_add_fetch(&s->events, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&s->cv);
 	if (!s->done_fn)
 		return;
@@ -368,6 +379,9 @@ static int hov_attach(struct amp_attach *a, void *priv)
 		s->st.shares++;
 		s->st.live_bufs++;
 		a->own_cookie = cookie_of(slot, id);
+		for (unsigned i = 0; i < NDEAD; i++)
+			if (s->dead[i] == a->shm)
+				s->dead[i] = NULL;
 	}
 	pthread_mutex_unlock(&s->mu);
 	return ret;
@@ -394,6 +408,7 @@ static void hov_detach(struct amp_attach *a, bool forced, void *priv)
 	amp_hov_check_unshare(&s->tab, sh->id);
 	if (forced) {
 		s->forced++;
+		s->dead[s->dead_pos++ % NDEAD] = a->shm;
 	} else if (sh->gen ==
 		   __atomic_load_n(&s->bound_gen, __ATOMIC_ACQUIRE)) {
 		m.seq = ++s->seq;
@@ -544,6 +559,24 @@ static int hov_to_cpu(const struct amp_sync *sy, void *priv)
 }
 
 /*
+ * A give-back usually comes within microseconds: look for one without
+ * sleeping for a short while (mu dropped meanwhile) before blocking, as
+ * the kernel's adaptive mutexes do. The caller looks again afterwards: a
+ * completion may land between the last look and taking mu back.
+ */
+static void spin_for_event(struct amp_hov_session *s)
+{
+	unsigned seen = __atomic_load_n(&s->events, __ATOMIC_ACQUIRE);
+	uint64_t end = now_ns() + SPIN_NS;
+	bool got = false;
+
+	pthread_mutex_unlock(&s->mu);
+	while (!got && now_ns() < end)
+		got = __atomic_load_n(&s->events, __ATOMIC_ACQUIRE) != seen;
+	pthread_mutex_lock(&s->mu);
+}
+
+/*
  * Wait (mu held) until no hand-over of @sh overlapping the range is out.
  * Returns 0, -ETIMEDOUT or -EOWNERDEAD, and the completion in @out.
  */
@@ -551,6 +584,7 @@ static int wait_back(struct amp_hov_session *s, uint64_t cookie, uint64_t off,
 		     uint64_t len, uint64_t deadline, struct amp_hov_done *out)
 {
 	unsigned forced = s->forced;
+	bool spin = true;
 
 	for (;;) {
 		struct share *sh = share_of(s, cookie);
@@ -577,6 +611,12 @@ static int wait_back(struct amp_hov_session *s, uint64_t cookie, uint64_t off,
 			return -EOWNERDEAD;
 		if (!out_left)
 			return 0;
+		if (spin) {
+			/* whatever it saw, look again before sleeping */
+			spin = false;
+			spin_for_event(s);
+			continue;
+		}
 		if (wait_until(s, deadline) == -ETIMEDOUT)
 			return -ETIMEDOUT;
 	}
@@ -956,10 +996,23 @@ int amp_hov_wait(struct amp_hov_session *s, struct amp_shm *shm,
 			cookie = cookie_of(i, s->shares[i].id);
 	ret = cookie ? wait_back(s, cookie, offset, len, deadline, out) :
 		       -ENOTCONN;
+	for (unsigned i = 0; ret == -ENOTCONN && i < NDEAD; i++)
+		if (s->dead[i] == shm)
+			ret = -EOWNERDEAD; /* reclaimed from a dead core */
 	pthread_mutex_unlock(&s->mu);
 	if (ret == -ENOTCONN)
 		return amp_err(ret, "handover: '%s' is not shared with '%s'",
 			       amp_shm_name(shm), s->rp->name);
+	if (ret == -ETIMEDOUT && timeout_ms)
+		return amp_err(ret,
+			       "handover: '%s' still holds part of "
+			       "[0x%llx, +0x%llx) of '%s' after %u ms",
+			       s->rp->name, (unsigned long long)offset,
+			       (unsigned long long)len, amp_shm_name(shm),
+			       timeout_ms);
+	if (ret == -EOWNERDEAD)
+		return amp_err(ret, "handover: '%s' stopped holding '%s'",
+			       s->rp->name, amp_shm_name(shm));
 	return ret;
 }
 
@@ -973,7 +1026,7 @@ int amp_hov_take_back(struct amp_hov_session *s, struct amp_shm *shm,
 		return amp_err(-EINVAL, "handover: NULL session");
 	ret = amp_hov_wait(s, shm, offset, len, s->timeout_ms, out);
 	if (ret && ret != -ENOTCONN)
-		return ret;
+		return ret; /* -EOWNERDEAD: the core died holding it */
 	return amp_shm_sync_for_cpu(shm, amp_rproc_dev(s->rp), dir, offset,
 				    len);
 }
