@@ -10,10 +10,10 @@
  * itself on the coprocessor's device as its ownership listener. From then
  * on, for that device:
  *
- * - amp_shm_attach() checks, through the device's address space, that the
- *   coprocessor reaches every byte of the buffer at the device addresses
- *   it will be told (a carveout's linear map or an IOMMU), then shares the
- *   buffer (SHARE messages carrying the device-address scatter list);
+ * - amp_shm_attach() maps the buffer into the coprocessor's address space
+ *   (its carveout windows or its IOMMU: a buffer they do not reach is
+ *   refused with -ERANGE before anything is sent), then shares it (SHARE
+ *   messages carrying exactly those device addresses);
  * - amp_shm_sync_for_device() sends a HANDOVER of the range;
  * - amp_shm_sync_for_cpu() waits (without the buffer's lock, up to the
  *   session's timeout) until every hand-over overlapping the range came

@@ -108,10 +108,8 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 	}
 	a->da_off = malloc(a->nda * sizeof(*a->da_off));
 	if (!a->da_off) {
-		unmap_for_device(a);
-		free(a);
 		ret = amp_err(-ENOMEM, "attach: out of memory");
-		goto out;
+		goto unmap;
 	}
 	for (size_t i = 0; i < a->nda; i++) {
 		a->da_off[i] = off;
@@ -120,12 +118,8 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 	/* The device's driver (the hand-over protocol) may refuse it. */
 	if (dev->own && dev->own->attach) {
 		ret = dev->own->attach(a, dev->own_priv);
-		if (ret) {
-			free(a->da_off);
-			unmap_for_device(a);
-			free(a);
-			goto out;
-		}
+		if (ret)
+			goto unmap;
 	}
 	pthread_mutex_lock(&shm->lock);
 	amp_list_add_tail(&shm->attachments, &a->shm_node);
@@ -138,6 +132,11 @@ int amp_shm_attach(struct amp_shm *shm, struct amp_dev *dev, enum amp_dir dir,
 		*sg = a->da_sg;
 	if (nsg)
 		*nsg = a->nda;
+	goto out;
+unmap:
+	free(a->da_off);
+	unmap_for_device(a);
+	free(a);
 out:
 	amp_global_unlock();
 	return ret;

@@ -23,14 +23,9 @@
 
 #include <ampshm/handover_session.h>
 
-#include "addrspace/addrspace.h"
-#include "core/dev_internal.h"
 #include "core/error.h"
 #include "core/shm_internal.h"
 #include "remoteproc/rproc_internal.h"
-
-/* Buffers remembered as taken from a dead core. */
-#define NDEAD 64u
 
 /* How long a waiter looks for a give-back before it sleeps. */
 #define SPIN_NS 50000u
@@ -46,12 +41,17 @@ struct pend {
 	struct amp_hov_done d;
 };
 
+/*
+ * A buffer shared with the core. When the core dies holding some of it,
+ * the slot stays (dead) for the waiters, amp_hov_wait() included, until
+ * the buffer is shared again or the slot is needed.
+ */
 struct share {
 	struct amp_shm *shm; /* NULL: slot free */
 	uint32_t id;
+	bool dead; /* taken back from a dead core, detached */
 	unsigned gen; /* link it was shared on */
 	uint32_t seq_first, seq_last; /* its SHARE parts */
-	bool acked;
 	uint32_t refused; /* the firmware's ERROR code about it, or 0 */
 	struct pend p[MAX_PEND];
 };
@@ -77,11 +77,7 @@ struct amp_hov_session {
 	pthread_cond_t cv;
 	/* under mu */
 	uint32_t seq, next_id;
-	unsigned forced; /* forced detaches so far */
 	unsigned events; /* completions so far (atomic: spinners read it) */
-	/* buffers a dead core held, until shared again (amp_hov_wait()) */
-	const struct amp_shm *dead[NDEAD];
-	unsigned dead_pos;
 	struct amp_hov_table tab;
 	struct amp_hov_buf *tbufs;
 	struct share *shares;
@@ -129,7 +125,7 @@ static uint64_t cookie_of(unsigned slot, uint32_t id)
 	return (uint64_t)id << 32 | (slot + 1u);
 }
 
-/* The share a cookie names, if still that buffer. mu held. */
+/* The share a cookie names, if still that buffer (maybe dead). mu held. */
 static struct share *share_of(struct amp_hov_session *s, uint64_t cookie)
 {
 	unsigned slot = (unsigned)(cookie & 0xffffffffu);
@@ -142,10 +138,12 @@ static struct share *share_of(struct amp_hov_session *s, uint64_t cookie)
 		       NULL;
 }
 
+/* The live share of @id. mu held. */
 static struct share *share_by_id(struct amp_hov_session *s, uint32_t id)
 {
 	for (unsigned i = 0; i < s->nshares; i++)
-		if (s->shares[i].shm && s->shares[i].id == id)
+		if (s->shares[i].shm && !s->shares[i].dead &&
+		    s->shares[i].id == id)
 			return &s->shares[i];
 	return NULL;
 }
@@ -204,11 +202,17 @@ static void finish(struct amp_hov_session *s, struct pend *p, int status,
 
 /* ---- sending ---------------------------------------------------------- */
 
-/* Send one encoded message; waits for an RPMsg buffer until the deadline,
- * without holding the link (the poller must keep receiving). */
-static int send_bytes(struct amp_hov_session *s, const void *buf, size_t n)
+static uint64_t deadline_of(const struct amp_hov_session *s)
 {
-	uint64_t deadline = now_ns() + (uint64_t)s->timeout_ms * 1000000u;
+	return now_ns() + (uint64_t)s->timeout_ms * 1000000u;
+}
+
+/* Send one encoded message; waits for an RPMsg buffer until @deadline (the
+ * caller's, for all its messages), without holding the link (the poller
+ * must keep receiving). */
+static int send_bytes(struct amp_hov_session *s, const void *buf, size_t n,
+		      uint64_t deadline)
+{
 	long backoff = 20000;
 
 	for (;;) {
@@ -246,81 +250,23 @@ static int send_bytes(struct amp_hov_session *s, const void *buf, size_t n)
 
 /* ---- the ownership listener ------------------------------------------ */
 
-/* Physical address the attachment's buffer offset @off should be at. */
-static amp_pa_t expected_pa(const struct amp_attach *a, uint64_t off,
-			    uint64_t *contig)
-{
-	const struct amp_shm *shm = a->shm;
-	size_t lo = 0, hi = shm->nsegs;
-
-	if (a->bounced) {
-		*contig = a->bounce.size - off;
-		return a->bounce.pa + off;
-	}
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (shm->segs[mid].offset <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*contig = shm->segs[lo].len - (off - shm->segs[lo].offset);
-	return shm->segs[lo].pa + (off - shm->segs[lo].offset);
-}
-
-/*
- * Remoteproc vouches for the device addresses: every byte of every
- * segment must translate, through the device's address space, to the
- * byte of the buffer at that offset, with the access the attachment
- * allows.
- */
-static int check_reach(const struct amp_attach *a)
-{
-	bool write = a->dir & AMP_DIR_FROM_DEVICE;
-
-	for (size_t i = 0; i < a->nda; i++) {
-		amp_da_t da = a->da_sg[i].addr;
-		uint64_t left = a->da_sg[i].len, off = a->da_off[i];
-
-		while (left) {
-			amp_pa_t pa, want;
-			uint64_t run, contig, step;
-			int ret = amp_as_translate(a->dev->as, da, write, &pa,
-						   &run);
-
-			want = expected_pa(a, off, &contig);
-			if (ret || pa != want)
-				return amp_err(
-					-EFAULT,
-					"handover: '%s' cannot reach byte "
-					"0x%llx of '%s' at da 0x%llx: refused",
-					a->dev->name, (unsigned long long)off,
-					a->shm->name, (unsigned long long)da);
-			step = run < contig ? run : contig;
-			step = step < left ? step : left;
-			da += step;
-			off += step;
-			left -= step;
-		}
-	}
-	return 0;
-}
-
 static int hov_attach(struct amp_attach *a, void *priv)
 {
 	struct amp_hov_session *s = priv;
 	uint32_t nseg = (uint32_t)a->nda, parts = amp_hov_share_parts(nseg);
+	uint64_t deadline = deadline_of(s);
 	struct share *sh = NULL;
-	unsigned slot = 0;
+	unsigned slot, free_slot = s->nshares;
 	uint32_t id;
-	int ret;
+	int ret = 0;
 
+	/*
+	 * What the core is told is what its address space maps: the attach
+	 * got a->da_sg from the device's windows or IOMMU, and refused a
+	 * buffer they do not reach (-ERANGE) before we are called.
+	 */
 	if (a->nda > UINT32_MAX)
 		return amp_err(-E2BIG, "handover: too many segments");
-	ret = check_reach(a);
-	if (ret)
-		return ret;
 	pthread_mutex_lock(&s->mu);
 	if (!ready(s)) {
 		pthread_mutex_unlock(&s->mu);
@@ -329,8 +275,19 @@ static int hov_attach(struct amp_attach *a, void *priv)
 			       "(amp_hov_session_wait_ready())",
 			       s->rp->name, s->service);
 	}
-	for (slot = 0; slot < s->nshares && s->shares[slot].shm; slot++)
-		;
+	/* a free slot, else a dead one; the buffer's own dead one goes */
+	for (slot = 0; slot < s->nshares; slot++) {
+		struct share *x = &s->shares[slot];
+
+		if (x->dead && x->shm == a->shm)
+			x->shm = NULL;
+		if (!x->shm && free_slot == s->nshares)
+			free_slot = slot;
+	}
+	for (slot = 0; free_slot == s->nshares && slot < s->nshares; slot++)
+		if (s->shares[slot].dead)
+			free_slot = slot;
+	slot = free_slot;
 	if (slot == s->nshares) {
 		pthread_mutex_unlock(&s->mu);
 		return amp_err(-ENOSPC,
@@ -369,7 +326,7 @@ static int hov_attach(struct amp_attach *a, void *priv)
 				a->shm->name, amp_hov_strerror(ret));
 			break;
 		}
-		ret = send_bytes(s, buf, (size_t)ret);
+		ret = send_bytes(s, buf, (size_t)ret, deadline);
 	}
 	pthread_mutex_lock(&s->mu);
 	if (ret) {
@@ -379,9 +336,6 @@ static int hov_attach(struct amp_attach *a, void *priv)
 		s->st.shares++;
 		s->st.live_bufs++;
 		a->own_cookie = cookie_of(slot, id);
-		for (unsigned i = 0; i < NDEAD; i++)
-			if (s->dead[i] == a->shm)
-				s->dead[i] = NULL;
 	}
 	pthread_mutex_unlock(&s->mu);
 	return ret;
@@ -402,28 +356,29 @@ static void hov_detach(struct amp_attach *a, bool forced, void *priv)
 		pthread_mutex_unlock(&s->mu);
 		return;
 	}
-	for (unsigned i = 0; i < MAX_PEND; i++)
-		if (sh->p[i].state == P_OUT)
-			finish(s, &sh->p[i], -EOWNERDEAD, 0);
+	/*
+	 * Nothing is out: a detach with ranges owned is refused, a forced
+	 * one reclaimed them first (hov_to_cpu() finished each).
+	 */
 	amp_hov_check_unshare(&s->tab, sh->id);
 	if (forced) {
-		s->forced++;
-		s->dead[s->dead_pos++ % NDEAD] = a->shm;
-	} else if (sh->gen ==
-		   __atomic_load_n(&s->bound_gen, __ATOMIC_ACQUIRE)) {
-		m.seq = ++s->seq;
-		m.u.idm.id = sh->id;
-		n = amp_hov_encode(&m, buf, sizeof(buf));
-		send = n > 0;
+		sh->dead = true; /* stays for its waiters */
+	} else {
+		if (sh->gen ==
+		    __atomic_load_n(&s->bound_gen, __ATOMIC_ACQUIRE)) {
+			m.seq = ++s->seq;
+			m.u.idm.id = sh->id;
+			n = amp_hov_encode(&m, buf, sizeof(buf));
+			send = n > 0;
+		}
+		sh->shm = NULL;
 	}
-	sh->shm = NULL;
 	s->st.unshares++;
 	s->st.live_bufs--;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
-	if (send && ready(s))
-		send_bytes(s, buf,
-			   (size_t)n); /* the ACK is checked on receipt */
+	if (send && ready(s)) /* the ACK is checked on receipt */
+		send_bytes(s, buf, (size_t)n, deadline_of(s));
 }
 
 static int hov_to_device(const struct amp_sync *sy, void *priv)
@@ -480,15 +435,9 @@ static int hov_to_device(const struct amp_sync *sy, void *priv)
 			      sy->shm->name, amp_hov_strerror(ret));
 		goto out;
 	}
-	memset(p, 0, sizeof(*p));
-	p->d = (struct amp_hov_done){
-		.id = sh->id, .offset = sy->off, .length = sy->len, .tag = tag
-	};
 	ret = amp_hov_encode(&m, buf, sizeof(buf));
-	if (ret < 0) {
-		retire(s, p);
-		goto out;
-	}
+	if (ret < 0)
+		goto out; /* cannot happen: the table checked it */
 	p->state = P_OUT;
 	p->seq = m.seq;
 	p->d = (struct amp_hov_done){ .shm = sy->shm,
@@ -501,25 +450,17 @@ out:
 	pthread_mutex_unlock(&s->mu);
 	if (ret < 0)
 		return ret;
-	ret = send_bytes(s, buf, (size_t)ret);
+	ret = send_bytes(s, buf, (size_t)ret, deadline_of(s));
 	pthread_mutex_lock(&s->mu);
 	if (ret) {
 		/* Not sent: nothing to wait for. */
-		if (p->state == P_OUT)
-			retire(s, p);
+		retire(s, p);
 		p->state = P_FREE;
 	} else {
 		s->st.handovers++;
 	}
 	pthread_mutex_unlock(&s->mu);
 	return ret;
-}
-
-/* Nothing to undo: the device listener is the last on the way out. */
-static void hov_undo(const struct amp_sync *sy, void *priv)
-{
-	(void)sy;
-	(void)priv;
 }
 
 static int hov_to_cpu(const struct amp_sync *sy, void *priv)
@@ -583,7 +524,6 @@ static void spin_for_event(struct amp_hov_session *s)
 static int wait_back(struct amp_hov_session *s, uint64_t cookie, uint64_t off,
 		     uint64_t len, uint64_t deadline, struct amp_hov_done *out)
 {
-	unsigned forced = s->forced;
 	bool spin = true;
 
 	for (;;) {
@@ -591,7 +531,9 @@ static int wait_back(struct amp_hov_session *s, uint64_t cookie, uint64_t off,
 		bool out_left = false, dead = false, got = false;
 
 		if (!sh)
-			return s->forced != forced ? -EOWNERDEAD : 0;
+			return 0; /* detached: the caller sees it */
+		if (sh->dead)
+			return -EOWNERDEAD;
 		for (unsigned i = 0; i < MAX_PEND; i++) {
 			struct pend *p = &sh->p[i];
 
@@ -649,7 +591,6 @@ static int hov_wait_cpu(uint64_t cookie, uint64_t off, uint64_t len, void *priv)
 static const struct amp_own_listener hov_listener = {
 	.name = "handover",
 	.to_device = hov_to_device,
-	.undo_to_device = hov_undo,
 	.to_cpu = hov_to_cpu,
 	.attach = hov_attach,
 	.detach = hov_detach,
@@ -704,7 +645,7 @@ static void on_error(struct amp_hov_session *s, const struct amp_hov_msg *m)
 	for (unsigned i = 0; i < s->nshares; i++) {
 		struct share *sh = &s->shares[i];
 
-		if (!sh->shm)
+		if (!sh->shm || sh->dead)
 			continue;
 		if (e->bad_type == AMP_HOV_SHARE &&
 		    e->bad_seq >= sh->seq_first && e->bad_seq <= sh->seq_last) {
@@ -736,15 +677,9 @@ static int ept_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 	if (!ret) {
 		switch (m.type) {
 		case AMP_HOV_SHARE_ACK:
-		case AMP_HOV_UNSHARE_ACK: {
-			struct share *sh;
-
+		case AMP_HOV_UNSHARE_ACK:
 			ret = amp_hov_check_ack(&s->tab, &m);
-			sh = ret ? NULL : share_by_id(s, m.u.idm.id);
-			if (sh && m.type == AMP_HOV_SHARE_ACK)
-				sh->acked = true;
 			break;
-		}
 		case AMP_HOV_GIVEBACK:
 			ret = amp_hov_check_giveback(&s->tab, &m.u.giveback,
 						     NULL);
@@ -991,14 +926,12 @@ int amp_hov_wait(struct amp_hov_session *s, struct amp_shm *shm,
 	if (out)
 		memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&s->mu);
-	for (unsigned i = 0; i < s->nshares; i++)
+	/* its live share, or the dead one a crash left (-EOWNERDEAD) */
+	for (unsigned i = 0; !cookie && i < s->nshares; i++)
 		if (s->shares[i].shm == shm)
 			cookie = cookie_of(i, s->shares[i].id);
 	ret = cookie ? wait_back(s, cookie, offset, len, deadline, out) :
 		       -ENOTCONN;
-	for (unsigned i = 0; ret == -ENOTCONN && i < NDEAD; i++)
-		if (s->dead[i] == shm)
-			ret = -EOWNERDEAD; /* reclaimed from a dead core */
 	pthread_mutex_unlock(&s->mu);
 	if (ret == -ENOTCONN)
 		return amp_err(ret, "handover: '%s' is not shared with '%s'",
