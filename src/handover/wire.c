@@ -457,12 +457,25 @@ int amp_hov_table_init(struct amp_hov_table *t, struct amp_hov_buf *bufs,
 	return 0;
 }
 
+/*
+ * A buffer lives in its home slot (id modulo the table) when that was free
+ * at its SHARE: ids come in order, so nearly every lookup of the hot path
+ * (each HANDOVER and GIVEBACK) is one probe; the scan is the fallback.
+ */
+static size_t home(const struct amp_hov_table *t, uint32_t id)
+{
+	return id % t->nbufs;
+}
+
 static struct amp_hov_buf *lookup(const struct amp_hov_table *t, uint32_t id)
 {
 	size_t i;
 
-	if (!t || !id)
+	if (!t || !id || !t->nbufs)
 		return NULL;
+	i = home(t, id);
+	if (t->bufs[i].state != AMP_HOV_FREE && t->bufs[i].id == id)
+		return &t->bufs[i];
 	for (i = 0; i < t->nbufs; i++)
 		if (t->bufs[i].state != AMP_HOV_FREE && t->bufs[i].id == id)
 			return &t->bufs[i];
@@ -564,9 +577,11 @@ int amp_hov_check_share(struct amp_hov_table *t, const struct amp_hov_share *s)
 			return -AMP_HOV_E_ID_REUSED;
 		if (t->seg_cap && s->nseg_total > t->seg_cap)
 			return -AMP_HOV_E_SEG_CAP;
-		for (i = 0; i < t->nbufs; i++)
-			if (t->bufs[i].state == AMP_HOV_FREE)
-				break;
+		i = home(t, s->id);
+		if (t->bufs[i].state != AMP_HOV_FREE)
+			for (i = 0; i < t->nbufs; i++)
+				if (t->bufs[i].state == AMP_HOV_FREE)
+					break;
 		if (i == t->nbufs)
 			return -AMP_HOV_E_TABLE_FULL;
 		b = &t->bufs[i];
