@@ -121,16 +121,18 @@ static int check_segments(struct ampfw_hov *h, const struct amp_hov_share *s)
 static int on_share(struct ampfw_hov *h, const struct amp_hov_share *s)
 {
 	struct amp_hov_msg ack = { .type = AMP_HOV_SHARE_ACK };
-	int ret = check_segments(h, s);
+	int ret = amp_hov_check_share(&h->tab, s);
 
-	if (ret) {
+	/* the table first: only a part it took belongs to buffer s->id */
+	if (ret < 0)
+		return ret;
+	if (check_segments(h, s)) {
 		/* drop what was received of it: the host hears EFAULT */
 		amp_hov_check_unshare(&h->tab, s->id);
-		return ret;
+		return -EFAULT;
 	}
-	ret = amp_hov_check_share(&h->tab, s);
-	if (ret <= 0)
-		return ret;
+	if (!ret)
+		return 0; /* more parts to come */
 	ack.u.idm.id = s->id;
 	ack.u.idm.arg = s->nseg_total;
 	send_msg(h, &ack); /* a failed send is counted, not refused */
