@@ -138,14 +138,13 @@ static struct share *share_of(struct amp_hov_session *s, uint64_t cookie)
 		       NULL;
 }
 
-/* The live share of @id. mu held. */
+/* The live share of @id: in the slot of its table entry. mu held. */
 static struct share *share_by_id(struct amp_hov_session *s, uint32_t id)
 {
-	for (unsigned i = 0; i < s->nshares; i++)
-		if (s->shares[i].shm && !s->shares[i].dead &&
-		    s->shares[i].id == id)
-			return &s->shares[i];
-	return NULL;
+	const struct amp_hov_buf *b = amp_hov_find(&s->tab, id);
+	struct share *sh = b ? &s->shares[b - s->tbufs] : NULL;
+
+	return sh && sh->shm && !sh->dead && sh->id == id ? sh : NULL;
 }
 
 static bool overlaps(const struct pend *p, uint64_t off, uint64_t len)
@@ -256,7 +255,7 @@ static int hov_attach(struct amp_attach *a, void *priv)
 	uint32_t nseg = (uint32_t)a->nda, parts = amp_hov_share_parts(nseg);
 	uint64_t deadline = deadline_of(s);
 	struct share *sh = NULL;
-	unsigned slot, free_slot = s->nshares;
+	unsigned slot = 0, gen;
 	uint32_t id;
 	int ret = 0;
 
@@ -275,32 +274,12 @@ static int hov_attach(struct amp_attach *a, void *priv)
 			       "(amp_hov_session_wait_ready())",
 			       s->rp->name, s->service);
 	}
-	/* a free slot, else a dead one; the buffer's own dead one goes */
-	for (slot = 0; slot < s->nshares; slot++) {
-		struct share *x = &s->shares[slot];
-
-		if (x->dead && x->shm == a->shm)
-			x->shm = NULL;
-		if (!x->shm && free_slot == s->nshares)
-			free_slot = slot;
-	}
-	for (slot = 0; free_slot == s->nshares && slot < s->nshares; slot++)
-		if (s->shares[slot].dead)
-			free_slot = slot;
-	slot = free_slot;
-	if (slot == s->nshares) {
-		pthread_mutex_unlock(&s->mu);
-		return amp_err(-ENOSPC,
-			       "handover: %u buffers already shared "
-			       "with '%s'",
-			       s->nshares, s->rp->name);
-	}
-	sh = &s->shares[slot];
-	memset(sh, 0, sizeof(*sh));
+	/* shared again: the slot a crash left for it goes */
+	for (unsigned i = 0; i < s->nshares; i++)
+		if (s->shares[i].dead && s->shares[i].shm == a->shm)
+			s->shares[i].shm = NULL;
 	id = ++s->next_id;
-	sh->shm = a->shm;
-	sh->id = id;
-	sh->gen = __atomic_load_n(&s->bound_gen, __ATOMIC_ACQUIRE);
+	gen = __atomic_load_n(&s->bound_gen, __ATOMIC_ACQUIRE);
 	pthread_mutex_unlock(&s->mu);
 
 	for (uint32_t part = 0; part < parts && !ret; part++) {
@@ -315,12 +294,27 @@ static int hov_attach(struct amp_attach *a, void *priv)
 			ret = amp_hov_check_share(&s->tab, &m.u.share);
 			ret = ret < 0 ? ret : 0;
 		}
-		if (!ret)
+		if (!ret && !sh) {
+			/* the share lives in the slot the table gave it */
+			slot = (unsigned)(amp_hov_find(&s->tab, id) - s->tbufs);
+			sh = &s->shares[slot];
+			*sh = (struct share){ .shm = a->shm,
+					      .id = id,
+					      .gen = gen,
+					      .seq_first = m.seq };
+		}
+		if (!ret) {
+			sh->seq_last = m.seq;
 			ret = amp_hov_encode(&m, buf, sizeof(buf));
-		if (part == 0)
-			sh->seq_first = m.seq;
-		sh->seq_last = m.seq;
+		}
 		pthread_mutex_unlock(&s->mu);
+		if (ret == -AMP_HOV_E_TABLE_FULL) {
+			ret = amp_err(-ENOSPC,
+				      "handover: %u buffers already shared "
+				      "with '%s'",
+				      s->nshares, s->rp->name);
+			break;
+		}
 		if (ret < 0) {
 			amp_err(ret, "handover: SHARE of '%s': %s",
 				a->shm->name, amp_hov_strerror(ret));
@@ -331,7 +325,8 @@ static int hov_attach(struct amp_attach *a, void *priv)
 	pthread_mutex_lock(&s->mu);
 	if (ret) {
 		amp_hov_check_unshare(&s->tab, id);
-		sh->shm = NULL;
+		if (sh)
+			sh->shm = NULL;
 	} else {
 		s->st.shares++;
 		s->st.live_bufs++;
