@@ -8,10 +8,14 @@
 
 #include "testutil.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static uint32_t tu_next(uint32_t x)
@@ -95,4 +99,54 @@ void tu_child_ok(void (*fn)(void *), void *arg)
 	char err[4096];
 
 	tu_assert_child_ok(tu_run_child(fn, arg, err, sizeof(err)), err);
+}
+
+uint64_t tu_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void tu_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+int tu_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory's own */
+}
+
+void *tu_read_file(const char *path, size_t *size)
+{
+	struct stat st;
+	void *b = NULL;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && st.st_size > 0) {
+		b = malloc((size_t)st.st_size);
+		if (b && read(fd, b, (size_t)st.st_size) != st.st_size) {
+			free(b);
+			b = NULL;
+		}
+		*size = (size_t)st.st_size;
+	}
+	close(fd);
+	return b;
 }

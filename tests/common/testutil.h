@@ -32,6 +32,16 @@ int tu_run_child(void (*fn)(void *), void *arg, char *err, size_t errlen);
 		}                                                        \
 	} while (0)
 
+/* CLOCK_MONOTONIC in milliseconds; sleep @ms milliseconds. */
+uint64_t tu_now_ms(void);
+void tu_sleep_ms(unsigned ms);
+
+/* Open file descriptors of this process (for leak checks), -1 on error. */
+int tu_count_fds(void);
+
+/* A whole file in a malloc()ed buffer (size in *size), or NULL. */
+void *tu_read_file(const char *path, size_t *size);
+
 /* Fail the (cmocka) test unless the child exited with 0; print its stderr. */
 void tu_assert_child_ok(int status, const char *err);
 

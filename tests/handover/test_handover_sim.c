@@ -26,6 +26,8 @@
 
 #include <ampshm/ampshm.h>
 
+#include "testutil.h"
+
 #include "bufproc.h"
 
 #define DEADLINE_MS 20000u
@@ -37,37 +39,9 @@ struct core {
 	struct amp_dev *dev;
 	pthread_mutex_t mu;
 	unsigned ndone, ndead;
-	struct amp_hov_done last;
+	/* results of 2 MiB sums, by range (test_many_in_flight) */
+	uint64_t sums[AMP_HOV_MAX_RANGES];
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
-}
 
 static void on_done(void *priv, const struct amp_hov_done *d)
 {
@@ -77,26 +51,10 @@ static void on_done(void *priv, const struct amp_hov_done *d)
 	c->ndone++;
 	if (d->status == -EOWNERDEAD)
 		c->ndead++;
-	c->last = *d;
+	if ((d->tag & 0xff) == BP_OP_SUM && d->length == 2 * MiB &&
+	    d->result_len == 8 && d->offset / d->length < AMP_HOV_MAX_RANGES)
+		memcpy(&c->sums[d->offset / d->length], d->result, 8);
 	pthread_mutex_unlock(&c->mu);
-}
-
-static void *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*size = (size_t)n;
-	return buf;
 }
 
 /* Create, load and start a core running @fw, with a session bound. */
@@ -112,8 +70,9 @@ static void boot(struct core *c, const char *name, const char *fw, bool iommu,
 					     .done_priv = c,
 					     .timeout_ms = timeout_ms };
 	size_t size;
-	void *img = read_file(fw, &size);
+	void *img = tu_read_file(fw, &size);
 
+	assert_non_null(img);
 	memset(c, 0, sizeof(*c));
 	pthread_mutex_init(&c->mu, NULL);
 	if (amp_rproc_sim_create(&cfg, &c->rp))
@@ -401,10 +360,13 @@ static void test_many_in_flight(void **state)
 		assert_int_equal(w[i].fails, 0);
 	}
 	/* the callback saw every completion */
-	for (uint64_t end = now_ms() + DEADLINE_MS;
-	     c.ndone < AMP_HOV_MAX_RANGES + 200 && now_ms() < end;)
-		sleep_ms(5);
+	for (uint64_t end = tu_now_ms() + DEADLINE_MS;
+	     c.ndone < AMP_HOV_MAX_RANGES + 200 && tu_now_ms() < end;)
+		tu_sleep_ms(5);
 	assert_int_equal(c.ndone, AMP_HOV_MAX_RANGES + 200);
+	/* ...with the firmware's results */
+	for (unsigned i = 0; i < AMP_HOV_MAX_RANGES; i++)
+		assert_true(c.sums[i] == sum_of(b, i * part, part));
 	assert_int_equal(amp_shm_detach(b, c.dev), 0);
 	assert_int_equal(amp_shm_close(b), 0);
 	shutdown_core(&c);
@@ -461,9 +423,9 @@ static void test_timeout(void **state)
 	assert_int_equal(amp_hov_wait(c.hs, b, 0, 4096, 0, NULL), -ETIMEDOUT);
 	/* stopping the core takes it back */
 	assert_int_equal(amp_rproc_stop(c.rp), 0);
-	for (uint64_t end = now_ms() + DEADLINE_MS;
-	     c.ndead < 1 && now_ms() < end;)
-		sleep_ms(2);
+	for (uint64_t end = tu_now_ms() + DEADLINE_MS;
+	     c.ndead < 1 && tu_now_ms() < end;)
+		tu_sleep_ms(2);
 	assert_int_equal(c.ndead, 1);
 	assert_int_equal(amp_shm_refcount(b), 1);
 	assert_int_equal(amp_shm_close(b), 0);
@@ -488,14 +450,14 @@ static void *sync_back(void *arg)
 static void wait_recovered(struct core *c, unsigned crashes)
 {
 	struct amp_rproc_crash cr;
-	uint64_t end = now_ms() + DEADLINE_MS;
+	uint64_t end = tu_now_ms() + DEADLINE_MS;
 
 	do {
 		amp_rproc_last_crash(c->rp, &cr);
-		if (now_ms() > end)
+		if (tu_now_ms() > end)
 			fail_msg("no recovery: %u crashes, state %s", cr.count,
 				 amp_rproc_state_name(amp_rproc_state(c->rp)));
-		sleep_ms(2);
+		tu_sleep_ms(2);
 	} while (cr.count < crashes ||
 		 amp_rproc_state(c->rp) != AMP_RPROC_RUNNING);
 	if (amp_hov_session_wait_ready(c->hs, DEADLINE_MS))
@@ -521,7 +483,8 @@ static void test_crash_reclaim(void **state)
 		snprintf(name, sizeof(name), "sysmem/hov-c%d", i);
 		assert_int_equal(amp_shm_open(name, 4 * MiB, 0, &b[i]), 0);
 	}
-	fds = count_fds();
+	fds = tu_count_fds();
+	assert_true(fds >= 0);
 	for (unsigned round = 1; round <= 8; round++) {
 		struct blocked k = { &c, b[0], 1 };
 		pthread_t t;
@@ -541,7 +504,7 @@ static void test_crash_reclaim(void **state)
 				0);
 		}
 		assert_int_equal(pthread_create(&t, NULL, sync_back, &k), 0);
-		sleep_ms(20);
+		tu_sleep_ms(20);
 		if (round == 8) {
 			/* the last time, a real fault mid-hand-over */
 			assert_int_equal(
@@ -566,9 +529,9 @@ static void test_crash_reclaim(void **state)
 			assert_true(((uint64_t *)amp_shm_va(b[i]))[1] ==
 				    ~((round + i) * 0x9e3779b97f4a7c15ull + 8));
 		}
-		for (uint64_t end = now_ms() + DEADLINE_MS;
-		     c.ndead < dead0 + 3 + (round == 8) && now_ms() < end;)
-			sleep_ms(2);
+		for (uint64_t end = tu_now_ms() + DEADLINE_MS;
+		     c.ndead < dead0 + 3 + (round == 8) && tu_now_ms() < end;)
+			tu_sleep_ms(2);
 		assert_int_equal(c.ndead, dead0 + 3 + (round == 8));
 	}
 	/* shares again after recovery */
@@ -578,7 +541,7 @@ static void test_crash_reclaim(void **state)
 	assert_true(run_op(&c, b[2], BP_OP_SUM, 0, AMP_DIR_TO_DEVICE, 0,
 			   4 * MiB) == sum_of(b[2], 0, 4 * MiB));
 	assert_int_equal(amp_shm_detach(b[2], c.dev), 0);
-	assert_int_equal(count_fds(), fds);
+	assert_int_equal(tu_count_fds(), fds);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(amp_shm_close(b[i]), 0);
 	shutdown_core(&c);

@@ -31,6 +31,8 @@
 #include <ampshm/remoteproc_image.h>
 #include <ampshm/rpmsg.h>
 
+#include "testutil.h"
+
 #define DEADLINE_MS 20000u
 #define MiB (1024u * 1024u)
 
@@ -45,35 +47,6 @@ struct link {
 
 static void *fw, *fw_any;
 static size_t fw_size, fw_any_size;
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own */
-}
 
 static int rx_cb(struct amp_rpmsg_endpoint *ept, void *data, size_t len,
 		 uint32_t src, void *priv)
@@ -122,18 +95,18 @@ static void make_core(struct link *l, const char *name, bool recovery,
 /* Wait until the current link has its "echo" endpoint. */
 static void wait_bound(struct link *l)
 {
-	uint64_t end = now_ms() + DEADLINE_MS;
+	uint64_t end = tu_now_ms() + DEADLINE_MS;
 
 	while (l->bound_gen == 0 ||
 	       l->bound_gen != amp_rproc_sim_link_gen(l->rp)) {
 		int ret;
 
-		if (now_ms() > end)
+		if (tu_now_ms() > end)
 			fail_msg("no echo announcement (state %s)",
 				 amp_rproc_state_name(amp_rproc_state(l->rp)));
 		ret = amp_rproc_sim_poll(l->rp, 20 * 1000);
 		if (ret == -ENOTCONN)
-			sleep_ms(1);
+			tu_sleep_ms(1);
 	}
 }
 
@@ -166,13 +139,13 @@ static int send_msg(struct link *l, const void *m, size_t len)
 /* Send and wait for an answer; false if the link went down first. */
 static bool request(struct link *l, const void *m, size_t len)
 {
-	uint64_t end = now_ms() + DEADLINE_MS;
+	uint64_t end = tu_now_ms() + DEADLINE_MS;
 	unsigned before = l->nrx, gen = amp_rproc_sim_link_gen(l->rp);
 
 	if (send_msg(l, m, len) != (int)len)
 		return false;
 	while (l->nrx == before) {
-		if (now_ms() > end || amp_rproc_sim_link_gen(l->rp) != gen)
+		if (tu_now_ms() > end || amp_rproc_sim_link_gen(l->rp) != gen)
 			return false;
 		if (amp_rproc_sim_poll(l->rp, 20 * 1000) == -ENOTCONN)
 			return false;
@@ -190,7 +163,7 @@ static void echo(struct link *l, const char *m)
 /* Wait for crash number @count to be handled (and recovered if on). */
 static void wait_crash(struct link *l, unsigned count, bool recovered)
 {
-	uint64_t end = now_ms() + DEADLINE_MS;
+	uint64_t end = tu_now_ms() + DEADLINE_MS;
 	struct amp_rproc_crash c;
 
 	for (;;) {
@@ -200,10 +173,10 @@ static void wait_crash(struct link *l, unsigned count, bool recovered)
 		if (c.count >= count &&
 		    st == (recovered ? AMP_RPROC_RUNNING : AMP_RPROC_CRASHED))
 			return;
-		if (now_ms() > end)
+		if (tu_now_ms() > end)
 			fail_msg("crash %u not handled (count %u, state %s)",
 				 count, c.count, amp_rproc_state_name(st));
-		sleep_ms(1);
+		tu_sleep_ms(1);
 	}
 }
 
@@ -265,7 +238,8 @@ static void test_kill_recover(void **state)
 		assert_int_equal(amp_shm_open("sysmem/warm", MiB, 0, &warm), 0);
 		assert_int_equal(amp_shm_close(warm), 0);
 	}
-	fds0 = count_fds();
+	fds0 = tu_count_fds();
+	assert_true(fds0 >= 0);
 	free0 = amp_sysmem_free_bytes();
 	for (unsigned round = 1; round <= 50; round++) {
 		struct amp_dev *dev = amp_rproc_dev(l.rp);
@@ -305,7 +279,7 @@ static void test_kill_recover(void **state)
 	}
 	amp_rproc_last_crash(l.rp, &c);
 	assert_int_equal(c.count, 50);
-	assert_int_equal(count_fds(), fds0);
+	assert_int_equal(tu_count_fds(), fds0);
 	assert_int_equal(amp_sysmem_free_bytes(), free0);
 	assert_int_equal(amp_rproc_destroy(l.rp), 0);
 	no_children();
@@ -349,7 +323,7 @@ static void test_watchdog(void **state)
 	 * few periods. The period is generous: a loaded machine may not run
 	 * the core for a while.
 	 */
-	sleep_ms(2500);
+	tu_sleep_ms(2500);
 	amp_rproc_last_crash(l.rp, &c);
 	assert_int_equal(c.count, 0);
 	pid = amp_rproc_sim_pid(l.rp);
@@ -371,9 +345,10 @@ static void test_restart(void **state)
 {
 	struct link l;
 	uint64_t free0 = amp_sysmem_free_bytes();
-	int fds0 = count_fds();
+	int fds0 = tu_count_fds();
 
 	(void)state;
+	assert_true(fds0 >= 0);
 	make_core(&l, "sim0", false, 0, false);
 	for (int i = 0; i < 5; i++) {
 		char m[32];
@@ -387,7 +362,7 @@ static void test_restart(void **state)
 	}
 	assert_int_equal(amp_rproc_destroy(l.rp), 0);
 	assert_int_equal(amp_sysmem_free_bytes(), free0);
-	assert_int_equal(count_fds(), fds0);
+	assert_int_equal(tu_count_fds(), fds0);
 }
 
 struct runs {
@@ -691,31 +666,11 @@ static void test_vrings_any(void **state)
 	no_children();
 }
 
-static void *read_image(const char *path, size_t *size)
-{
-	struct stat st;
-	void *b = NULL;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return NULL;
-	if (!fstat(fd, &st) && st.st_size > 0) {
-		b = malloc((size_t)st.st_size);
-		if (b && read(fd, b, (size_t)st.st_size) != st.st_size) {
-			free(b);
-			b = NULL;
-		}
-		*size = (size_t)st.st_size;
-	}
-	close(fd);
-	return b;
-}
-
 static int read_fw(void **state)
 {
 	(void)state;
-	fw = read_image(AMP_SIMCORE_ECHO_FW, &fw_size);
-	fw_any = read_image(AMP_SIMCORE_ECHO_ANY_FW, &fw_any_size);
+	fw = tu_read_file(AMP_SIMCORE_ECHO_FW, &fw_size);
+	fw_any = tu_read_file(AMP_SIMCORE_ECHO_ANY_FW, &fw_any_size);
 	return fw && fw_any ? 0 : -1;
 }
 
