@@ -8,6 +8,7 @@ add_executable(ampshm-cli ${CMAKE_CURRENT_LIST_DIR}/ampshm/main.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo_hov.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo_remote.c
+			  ${CMAKE_CURRENT_LIST_DIR}/common/hovprobe.c
 			  ${CMAKE_CURRENT_LIST_DIR}/common/progress.c)
 target_include_directories(ampshm-cli PRIVATE ${CMAKE_CURRENT_LIST_DIR}
 	${PROJECT_SOURCE_DIR}/firmware/apps/bufproc)

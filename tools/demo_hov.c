@@ -28,6 +28,7 @@
 
 #include "ampshm/cli.h"
 #include "bufproc.h"
+#include "common/hovprobe.h"
 #include "common/progress.h"
 #include "demo.h"
 
@@ -35,21 +36,11 @@
 #define WAIT_MS 30000u
 #define SEED 0x9e3779b97f4a7c15ull
 
-struct core {
-	const char *name;
-	struct amp_rproc *rp;
-	struct amp_hov_session *hs;
-	struct amp_rpmsg_endpoint echo, stream;
-	unsigned echo_gen, stream_gen;
-	volatile unsigned replies;
-	uint64_t reply;
-};
-
 struct row {
 	const char *source, *core, *view;
 	uint64_t size;
 	size_t nseg;
-	double rtt_us, rate_gbs, host_gbs;
+	double rtt_us, rate_gbs;
 	bool sum_ok, data_ok;
 };
 
@@ -93,59 +84,18 @@ static int find_firmware(const char *name, char *out, size_t len)
 	return -ENOENT;
 }
 
-static int rx_cb(struct amp_rpmsg_endpoint *e, void *data, size_t len,
-		 uint32_t src, void *priv)
-{
-	struct core *c = priv;
-
-	(void)e;
-	(void)src;
-	if (len >= 8)
-		memcpy(&c->reply, data, 8);
-	__atomic_add_fetch(&c->replies, 1, __ATOMIC_RELEASE);
-	return 0;
-}
-
-/* The firmware's other services: bind "echo" and "stream". */
-static void ns_other(struct amp_rpmsg_dev *rdev, const char *name,
-		     uint32_t dest, void *priv)
-{
-	struct core *c = priv;
-	unsigned gen = amp_rproc_link_gen(c->rp);
-	struct amp_rpmsg_endpoint *e = NULL;
-	unsigned *eg = NULL;
-
-	if (!strcmp(name, "echo")) {
-		e = &c->echo;
-		eg = &c->echo_gen;
-	} else if (!strcmp(name, "stream")) {
-		e = &c->stream;
-		eg = &c->stream_gen;
-	}
-	if (!e || *eg == gen)
-		return;
-	memset(e, 0, sizeof(*e));
-	if (!amp_rpmsg_create_ept(e, rdev, name, AMP_RPMSG_ADDR_ANY, dest,
-				  rx_cb, NULL, c))
-		*eg = gen;
-}
-
-static int boot(struct core *c, const char *name, const char *fw, bool iommu,
-		unsigned dma_bits)
+static int boot(struct hov_probe *c, const char *name, const char *fw,
+		bool iommu, unsigned dma_bits)
 {
 	struct amp_rproc_sim_config cfg = { .name = name,
 					    .iommu = iommu,
-					    .dma_bits = dma_bits,
-					    .recovery = true };
-	struct amp_hov_session_config hc = { .ns_other = ns_other,
-					     .ns_other_priv = c };
+					    .dma_bits = dma_bits };
 	char path[PATH_MAX];
 	unsigned char *img;
 	size_t size;
 	double t0 = now();
+	int ret;
 
-	memset(c, 0, sizeof(*c));
-	c->name = name;
 	if (find_firmware(fw, path, sizeof(path))) {
 		fprintf(stderr,
 			"demo: firmware %s not found (build it, or set "
@@ -155,29 +105,15 @@ static int boot(struct core *c, const char *name, const char *fw, bool iommu,
 	}
 	if (amp_cli_read_file(path, &img, &size))
 		return fail(path);
-	if (amp_rproc_sim_create(&cfg, &c->rp) ||
-	    amp_hov_session_create(c->rp, &hc, &c->hs) ||
-	    amp_rproc_load(c->rp, img, size) || amp_rproc_start(c->rp) ||
-	    amp_hov_session_wait_ready(c->hs, WAIT_MS)) {
-		free(img);
-		return fail(name);
-	}
+	ret = hov_probe_boot(c, &cfg, img, size);
 	free(img);
+	if (ret)
+		return fail(name);
 	printf("core    %-4s %s, %s, %u-bit: loaded, started, 'ampshm-hov' "
 	       "bound in %.1f ms\n",
 	       name, fw, iommu ? "behind an IOMMU" : "carveouts only", dma_bits,
 	       (now() - t0) * 1e3);
 	return 0;
-}
-
-static void shutdown_core(struct core *c)
-{
-	if (!c->rp)
-		return;
-	amp_rproc_stop(c->rp);
-	amp_hov_session_destroy(c->hs);
-	amp_rproc_destroy(c->rp);
-	c->rp = NULL;
 }
 
 /* Fill with a pattern; returns its sum. */
@@ -212,57 +148,6 @@ static bool verify(const uint64_t *p, uint64_t len)
 	return ok;
 }
 
-/* The same loop as the firmware's, over the host's private memory. */
-static double host_rate(uint64_t len)
-{
-	uint64_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	volatile uint64_t sink;
-	uint64_t s = 0;
-	double t0;
-
-	if (p == MAP_FAILED)
-		return 0;
-	memset(p, 1, len);
-	t0 = now();
-	for (uint64_t i = 0; i < len / 8; i++) {
-		uint64_t v = p[i];
-
-		s += v;
-		p[i] = ~v;
-	}
-	sink = s;
-	(void)sink;
-	t0 = now() - t0;
-	munmap(p, len);
-	return (double)len / t0 / 1e9;
-}
-
-/* Median round trip of a 4 KiB hand-over that the firmware gives back. */
-static double handover_rtt(struct core *c, struct amp_shm *b)
-{
-	double t[101];
-
-	for (int i = 0; i < 101; i++) {
-		double t0 = now();
-
-		if (amp_hov_handover(c->hs, b, AMP_DIR_TO_DEVICE, 0, 4096,
-				     BP_TAG(BP_OP_NOP, 0)) ||
-		    amp_hov_take_back(c->hs, b, AMP_DIR_TO_DEVICE, 0, 4096,
-				      NULL))
-			return -1;
-		t[i] = now() - t0;
-	}
-	for (int i = 1; i < 101; i++)
-		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
-			double x = t[j];
-
-			t[j] = t[j - 1];
-			t[j - 1] = x;
-		}
-	return t[50] * 1e6;
-}
-
 static int open_source(enum demo_source src, uint64_t size, struct amp_shm **b)
 {
 	int fd, ret;
@@ -285,7 +170,7 @@ static int open_source(enum demo_source src, uint64_t size, struct amp_shm **b)
 static const char *const src_names[] = { "sysmem", "static", "user" };
 
 /* One source, start to end: one row of the table. */
-static int run_source(enum demo_source src, struct core *c, uint64_t size,
+static int run_source(enum demo_source src, struct hov_probe *c, uint64_t size,
 		      struct row *r)
 {
 	const struct amp_sg *da;
@@ -315,7 +200,7 @@ static int run_source(enum demo_source src, struct core *c, uint64_t size,
 	printf("        the core sees it at da 0x%" PRIx64 " (%zu device "
 	       "segment%s, %s)\n",
 	       da[0].addr, r->nseg, r->nseg == 1 ? "" : "s", r->view);
-	r->rtt_us = handover_rtt(c, b);
+	r->rtt_us = hov_probe_handover_rtt(c, b, 4096, 101);
 	if (r->rtt_us < 0)
 		return fail("round trip");
 	t0 = now();
@@ -338,87 +223,8 @@ static int run_source(enum demo_source src, struct core *c, uint64_t size,
 	return 0;
 }
 
-/* Small-message round trip over "echo", median of 201. */
-static double rpmsg_rtt(struct core *c)
-{
-	double t[201];
-	char msg[16] = "ping";
-
-	for (int i = 0; i < 201; i++) {
-		unsigned n = __atomic_load_n(&c->replies, __ATOMIC_ACQUIRE);
-		double t0 = now();
-		struct amp_rpmsg_dev *rdev = amp_rproc_rpmsg_lock(c->rp);
-		int ret;
-
-		if (!rdev)
-			return -1;
-		ret = amp_rpmsg_send(&c->echo, msg, sizeof(msg));
-		amp_rproc_rpmsg_unlock(c->rp);
-		if (ret < 0)
-			return -1;
-		while (__atomic_load_n(&c->replies, __ATOMIC_ACQUIRE) == n)
-			if (now() - t0 > 5)
-				return -1;
-		t[i] = now() - t0;
-	}
-	for (int i = 1; i < 201; i++)
-		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
-			double x = t[j];
-
-			t[j] = t[j - 1];
-			t[j - 1] = x;
-		}
-	return t[100] * 1e6;
-}
-
-/* Bytes per second through 496-byte messages to "stream" (and its sum). */
-static double rpmsg_copy_rate(struct core *c, uint64_t len)
-{
-	uint8_t msg[496];
-	uint64_t sent = 0, sum = 0;
-	unsigned n;
-	double t0 = now();
-
-	for (size_t i = 0; i < sizeof(msg); i++)
-		msg[i] = (uint8_t)i;
-	for (size_t i = 0; i < sizeof(msg); i += 8) {
-		uint64_t v;
-
-		memcpy(&v, msg + i, 8);
-		sum += v;
-	}
-	while (sent < len) {
-		struct amp_rpmsg_dev *rdev = amp_rproc_rpmsg_lock(c->rp);
-		int ret;
-
-		if (!rdev)
-			return -1;
-		ret = amp_rpmsg_send(&c->stream, msg, sizeof(msg));
-		amp_rproc_rpmsg_unlock(c->rp);
-		if (ret < 0)
-			return -1;
-		sent += sizeof(msg);
-	}
-	n = __atomic_load_n(&c->replies, __ATOMIC_ACQUIRE);
-	{
-		struct amp_rpmsg_dev *rdev = amp_rproc_rpmsg_lock(c->rp);
-
-		if (!rdev)
-			return -1;
-		amp_rpmsg_send(&c->stream, "?", 1);
-		amp_rproc_rpmsg_unlock(c->rp);
-	}
-	while (__atomic_load_n(&c->replies, __ATOMIC_ACQUIRE) == n)
-		if (now() - t0 > 60)
-			return -1;
-	t0 = now() - t0;
-	if (c->reply != sum * (sent / sizeof(msg)))
-		return -1;
-	return (double)sent / t0;
-}
-
 /* Kill the core in the middle of a hand-over; show the reclaim. */
-static int crash_and_recover(struct core *c, uint64_t size)
+static int crash_and_recover(struct hov_probe *c, uint64_t size)
 {
 	struct amp_dev *dev = amp_rproc_dev(c->rp);
 	struct amp_rproc_crash cr;
@@ -488,7 +294,7 @@ static uint64_t default_size(void)
 int demo_hov_run(const struct demo_opts *o)
 {
 	uint64_t size = o->size ? o->size : default_size();
-	struct core dsp, r5;
+	struct hov_probe dsp, r5;
 	struct row rows[3];
 	size_t nrows = 0;
 	double rtt, copy, t_start = now(), host;
@@ -527,9 +333,9 @@ int demo_hov_run(const struct demo_opts *o)
 		bad += !rows[nrows].sum_ok + !rows[nrows].data_ok;
 		nrows++;
 	}
-	rtt = rpmsg_rtt(&dsp);
-	copy = rpmsg_copy_rate(&dsp, 16 * MiB);
-	host = host_rate(size < 256 * MiB ? size : 256 * MiB);
+	rtt = hov_probe_echo_rtt(&dsp, 201);
+	copy = hov_probe_copy_rate(&dsp, 16 * MiB);
+	host = hov_host_rate(size < 256 * MiB ? size : 256 * MiB);
 	bad += rtt < 0 || copy < 0;
 
 	printf("\n%-7s %9s  %-4s  %-9s %5s  %13s  %14s  %-9s %s\n", "source",
@@ -555,8 +361,8 @@ int demo_hov_run(const struct demo_opts *o)
 		       size / MiB, (double)size / copy, copy / 1e6);
 	if (!bad && crash_and_recover(&dsp, size < 64 * MiB ? size : 64 * MiB))
 		bad++;
-	shutdown_core(&r5);
-	shutdown_core(&dsp);
+	hov_probe_shutdown(&r5);
+	hov_probe_shutdown(&dsp);
 	if (want[DEMO_SRC_STATIC])
 		amp_static_region_remove(BP_RSV_NAME);
 	printf("\n%s (%.1f s)\n",
