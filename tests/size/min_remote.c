@@ -7,48 +7,28 @@
  * and not the library's.
  */
 #include <ampfw/ampfw.h>
+#include <ampfw/rsc.h>
 
 #define VRING_NUM 16u
 #define CARVEOUT_DA 0x20000000u
-
-struct min_vdev {
-	uint32_t type, id, notifyid, dfeatures, gfeatures, config_len;
-	uint8_t status, num_of_vrings, reserved[2];
-	struct amp_rsc_vring vring[2];
-};
 
 struct min_rsc_table {
 	uint32_t ver, num, reserved[2];
 	uint32_t offset[2];
 	struct amp_rsc_carveout carveout;
-	struct min_vdev vdev;
+	struct ampfw_rsc_vdev2 vdev;
 };
 
 #define OFF(f) ((uint32_t) __builtin_offsetof(struct min_rsc_table, f))
 
-__attribute__((section(".resource_table"), used, aligned(8)))
-static struct min_rsc_table table = {
+__attribute__((section(".resource_table"), used,
+	       aligned(8))) static struct min_rsc_table table = {
 	.ver = 1,
 	.num = 2,
 	.offset = { OFF(carveout), OFF(vdev) },
-	.carveout = {
-		.type = AMP_RSC_CARVEOUT,
-		.da = CARVEOUT_DA,
-		.pa = AMP_RSC_ADDR_ANY,
-		.len = 0x40000,
-		.name = "fw",
-	},
-	.vdev = {
-		.type = AMP_RSC_VDEV,
-		.id = AMP_VIRTIO_ID_RPMSG,
-		.notifyid = 2,
-		.dfeatures = 1u << AMP_VIRTIO_RPMSG_F_NS,
-		.num_of_vrings = 2,
-		.vring = {
-			{ AMP_RSC_ADDR_ANY, 4096, VRING_NUM, 0, 0 },
-			{ AMP_RSC_ADDR_ANY, 4096, VRING_NUM, 1, 0 },
-		},
-	},
+	.carveout = AMPFW_RSC_CARVEOUT(CARVEOUT_DA, 0x40000, "fw"),
+	.vdev = AMPFW_RSC_RPMSG_VDEV(AMP_RSC_ADDR_ANY, AMP_RSC_ADDR_ANY, 4096,
+				     VRING_NUM),
 };
 
 static int min_notify(const struct ampfw_board *b, uint32_t id)

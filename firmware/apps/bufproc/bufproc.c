@@ -30,6 +30,7 @@
 #include <ampfw/ampfw.h>
 #include <ampfw/board_map.h>
 #include <ampfw/hov.h>
+#include <ampfw/rsc.h>
 #include <ampshm/rsc_vendor.h>
 
 #include "virtio/compat.h" /* errno values, freestanding */
@@ -55,12 +56,6 @@
 #define NUM_ENTRIES 4
 #endif
 
-struct bp_vdev {
-	uint32_t type, id, notifyid, dfeatures, gfeatures, config_len;
-	uint8_t status, num_of_vrings, reserved[2];
-	struct amp_rsc_vring vring[2];
-};
-
 struct bp_rsc_table {
 	uint32_t ver, num, reserved[2];
 	uint32_t offset[NUM_ENTRIES];
@@ -69,7 +64,7 @@ struct bp_rsc_table {
 #endif
 	struct amp_rsc_carveout carveout;
 	struct amp_rsc_trace trace;
-	struct bp_vdev vdev;
+	struct ampfw_rsc_vdev2 vdev;
 	struct amp_rsc_carveout work;
 #ifdef EXTRA_NAME
 	struct amp_rsc_carveout64 extra;
@@ -96,39 +91,12 @@ struct bp_rsc_table resource_table = {
 #else
 	.offset = { OFF(carveout), OFF(trace), OFF(vdev), OFF(work) },
 #endif
-	.carveout = {
-		.type = AMP_RSC_CARVEOUT,
-		.da = AMPFW_CARVEOUT_DA,
-		.pa = AMP_RSC_ADDR_ANY,
-		.len = AMPFW_CARVEOUT_LEN,
-		.name = "fw",
-	},
-	.trace = {
-		.type = AMP_RSC_TRACE,
-		.da = AMPFW_TRACE_DA,
-		.len = AMPFW_TRACE_LEN,
-		.name = "trace0",
-	},
-	.vdev = {
-		.type = AMP_RSC_VDEV,
-		.id = AMP_VIRTIO_ID_RPMSG,
-		.notifyid = 2,
-		.dfeatures = 1u << AMP_VIRTIO_RPMSG_F_NS,
-		.num_of_vrings = 2,
-		.vring = {
-			{ AMPFW_VRING0_DA, AMPFW_VRING_ALIGN, AMPFW_VRING_NUM,
-			  0, 0 },
-			{ AMPFW_VRING1_DA, AMPFW_VRING_ALIGN, AMPFW_VRING_NUM,
-			  1, 0 },
-		},
-	},
-	.work = {
-		.type = AMP_RSC_CARVEOUT,
-		.da = BP_WORK_DA,
-		.pa = AMP_RSC_ADDR_ANY,
-		.len = BP_WORK_LEN,
-		.name = "work",
-	},
+	.carveout = AMPFW_RSC_CARVEOUT(AMPFW_CARVEOUT_DA, AMPFW_CARVEOUT_LEN,
+				       "fw"),
+	.trace = AMPFW_RSC_TRACE(AMPFW_TRACE_DA, AMPFW_TRACE_LEN, "trace0"),
+	.vdev = AMPFW_RSC_RPMSG_VDEV(AMPFW_VRING0_DA, AMPFW_VRING1_DA,
+				     AMPFW_VRING_ALIGN, AMPFW_VRING_NUM),
+	.work = AMPFW_RSC_CARVEOUT(BP_WORK_DA, BP_WORK_LEN, "work"),
 };
 
 /* The hand-over table, in the "work" carveout. */

@@ -18,6 +18,7 @@
  */
 #include <ampfw/ampfw.h>
 #include <ampfw/board_map.h>
+#include <ampfw/rsc.h>
 
 #include "virtio/compat.h" /* errno values, freestanding */
 
@@ -26,8 +27,8 @@
 #define BLOB_DA 0x11000000u
 #define BLOB_LEN 0x01000000u
 /* fw_echo_16m: 16 MiB of data in the image, in a carveout of its own */
-__attribute__((section(".blob"), used, aligned(4096))) const uint8_t
-	echo_blob[BLOB_LEN] = { 1 };
+__attribute__((section(".blob"), used, aligned(4096)))
+const uint8_t echo_blob[BLOB_LEN] = { 1 };
 #else
 #define NUM_ENTRIES 3
 #endif
@@ -45,19 +46,13 @@ __attribute__((section(".blob"), used, aligned(4096))) const uint8_t
 #define VRING1_DA AMPFW_VRING1_DA
 #endif
 
-struct echo_vdev {
-	uint32_t type, id, notifyid, dfeatures, gfeatures, config_len;
-	uint8_t status, num_of_vrings, reserved[2];
-	struct amp_rsc_vring vring[2];
-};
-
 struct echo_rsc_table {
 	uint32_t ver, num, reserved[2];
 	uint32_t offset[NUM_ENTRIES];
 	uint32_t pad; /* entries 8-byte aligned */
 	struct amp_rsc_carveout carveout;
 	struct amp_rsc_trace trace;
-	struct echo_vdev vdev;
+	struct ampfw_rsc_vdev2 vdev;
 #ifdef ECHO_BLOB_16M
 	struct amp_rsc_carveout blob;
 #endif
@@ -65,48 +60,21 @@ struct echo_rsc_table {
 
 #define OFF(f) ((uint32_t) __builtin_offsetof(struct echo_rsc_table, f))
 
-__attribute__((section(".resource_table"), used, aligned(8)))
-struct echo_rsc_table resource_table = {
+__attribute__((section(".resource_table"), used,
+	       aligned(8))) struct echo_rsc_table resource_table = {
 	.ver = 1,
 	.num = NUM_ENTRIES,
 #ifdef ECHO_BLOB_16M
 	.offset = { OFF(carveout), OFF(trace), OFF(vdev), OFF(blob) },
-	.blob = {
-		.type = AMP_RSC_CARVEOUT,
-		.da = BLOB_DA,
-		.pa = AMP_RSC_ADDR_ANY,
-		.len = BLOB_LEN,
-		.name = "blob",
-	},
+	.blob = AMPFW_RSC_CARVEOUT(BLOB_DA, BLOB_LEN, "blob"),
 #else
 	.offset = { OFF(carveout), OFF(trace), OFF(vdev) },
 #endif
-	.carveout = {
-		.type = AMP_RSC_CARVEOUT,
-		.da = AMPFW_CARVEOUT_DA,
-		.pa = AMP_RSC_ADDR_ANY,
-		.len = AMPFW_CARVEOUT_LEN,
-		.name = "fw",
-	},
-	.trace = {
-		.type = AMP_RSC_TRACE,
-		.da = AMPFW_TRACE_DA,
-		.len = AMPFW_TRACE_LEN,
-		.name = "trace0",
-	},
-	.vdev = {
-		.type = AMP_RSC_VDEV,
-		.id = AMP_VIRTIO_ID_RPMSG,
-		.notifyid = 2,
-		.dfeatures = 1u << AMP_VIRTIO_RPMSG_F_NS,
-		.num_of_vrings = 2,
-		.vring = {
-			{ VRING0_DA, AMPFW_VRING_ALIGN, AMPFW_VRING_NUM,
-			  0, 0 },
-			{ VRING1_DA, AMPFW_VRING_ALIGN, AMPFW_VRING_NUM,
-			  1, 0 },
-		},
-	},
+	.carveout =
+		AMPFW_RSC_CARVEOUT(AMPFW_CARVEOUT_DA, AMPFW_CARVEOUT_LEN, "fw"),
+	.trace = AMPFW_RSC_TRACE(AMPFW_TRACE_DA, AMPFW_TRACE_LEN, "trace0"),
+	.vdev = AMPFW_RSC_RPMSG_VDEV(VRING0_DA, VRING1_DA, AMPFW_VRING_ALIGN,
+				     AMPFW_VRING_NUM),
 };
 
 static struct ampfw_rpmsg fw;
