@@ -252,6 +252,75 @@ static void link_down(struct sim *s)
 	s->wake.ops->notify(s->wake.priv);
 }
 
+/* The link, as the remoteproc core's ops give it to applications. */
+static struct amp_rpmsg_dev *sim_link_lock(void *priv, struct amp_rproc *rp)
+{
+	struct sim *s = priv;
+
+	(void)rp;
+	pthread_mutex_lock(&s->link_mu);
+	if (s->link_up)
+		return &s->rdev;
+	pthread_mutex_unlock(&s->link_mu);
+	return NULL;
+}
+
+static void sim_link_unlock(void *priv, struct amp_rproc *rp)
+{
+	struct sim *s = priv;
+
+	(void)rp;
+	pthread_mutex_unlock(&s->link_mu);
+}
+
+static int sim_poll(void *priv, struct amp_rproc *rp, uint32_t timeout_us)
+{
+	struct sim *s = priv;
+	uint32_t remaining = timeout_us;
+
+	(void)rp;
+	for (;;) {
+		uint32_t token;
+		int ret;
+
+		pthread_mutex_lock(&s->link_mu);
+		if (!s->link_up) {
+			pthread_mutex_unlock(&s->link_mu);
+			return -ENOTCONN;
+		}
+		token = s->bell.ops->prepare(s->bell.priv);
+		ret = amp_rpmsg_poll(&s->rdev, 0);
+		pthread_mutex_unlock(&s->link_mu);
+		if (ret > 0 || (ret < 0 && ret != -ETIMEDOUT && ret != -EAGAIN))
+			return ret;
+		if (!remaining)
+			return -ETIMEDOUT;
+		s->bell.ops->wait(s->bell.priv, token, &remaining);
+	}
+}
+
+static void sim_set_ns_bind_cb(void *priv, struct amp_rproc *rp,
+			       amp_rpmsg_ns_bind_cb cb, void *cb_priv)
+{
+	struct sim *s = priv;
+
+	(void)rp;
+	pthread_mutex_lock(&s->link_mu);
+	s->ns_cb = cb;
+	s->ns_priv = cb_priv;
+	if (s->link_up)
+		amp_rpmsg_set_ns_bind_cb(&s->rdev, cb, cb_priv);
+	pthread_mutex_unlock(&s->link_mu);
+}
+
+static unsigned sim_link_gen(void *priv, struct amp_rproc *rp)
+{
+	struct sim *s = priv;
+
+	(void)rp;
+	return __atomic_load_n(&s->link_gen, __ATOMIC_ACQUIRE);
+}
+
 /* ---- the IOMMU agent ------------------------------------------------------ */
 
 /*
@@ -398,13 +467,6 @@ static void sim_release(void *priv, struct amp_rproc *rp)
 	pthread_mutex_destroy(&s->agent_mu);
 	free(s);
 }
-
-static struct amp_rpmsg_dev *sim_link_lock(void *priv, struct amp_rproc *rp);
-static void sim_link_unlock(void *priv, struct amp_rproc *rp);
-static int sim_poll(void *priv, struct amp_rproc *rp, uint32_t timeout_us);
-static void sim_set_ns_bind_cb(void *priv, struct amp_rproc *rp,
-			       amp_rpmsg_ns_bind_cb cb, void *cb_priv);
-static unsigned sim_link_gen(void *priv, struct amp_rproc *rp);
 
 static const struct amp_rproc_ops sim_ops = {
 	.start = sim_start,
@@ -643,74 +705,6 @@ fail:
 static struct sim *sim_of(struct amp_rproc *rp)
 {
 	return rp && rp->ops.start == sim_start ? rp->priv : NULL;
-}
-
-static struct amp_rpmsg_dev *sim_link_lock(void *priv, struct amp_rproc *rp)
-{
-	struct sim *s = priv;
-
-	(void)rp;
-	pthread_mutex_lock(&s->link_mu);
-	if (s->link_up)
-		return &s->rdev;
-	pthread_mutex_unlock(&s->link_mu);
-	return NULL;
-}
-
-static void sim_link_unlock(void *priv, struct amp_rproc *rp)
-{
-	struct sim *s = priv;
-
-	(void)rp;
-	pthread_mutex_unlock(&s->link_mu);
-}
-
-static int sim_poll(void *priv, struct amp_rproc *rp, uint32_t timeout_us)
-{
-	struct sim *s = priv;
-	uint32_t remaining = timeout_us;
-
-	(void)rp;
-	for (;;) {
-		uint32_t token;
-		int ret;
-
-		pthread_mutex_lock(&s->link_mu);
-		if (!s->link_up) {
-			pthread_mutex_unlock(&s->link_mu);
-			return -ENOTCONN;
-		}
-		token = s->bell.ops->prepare(s->bell.priv);
-		ret = amp_rpmsg_poll(&s->rdev, 0);
-		pthread_mutex_unlock(&s->link_mu);
-		if (ret > 0 || (ret < 0 && ret != -ETIMEDOUT && ret != -EAGAIN))
-			return ret;
-		if (!remaining)
-			return -ETIMEDOUT;
-		s->bell.ops->wait(s->bell.priv, token, &remaining);
-	}
-}
-
-static void sim_set_ns_bind_cb(void *priv, struct amp_rproc *rp,
-			       amp_rpmsg_ns_bind_cb cb, void *cb_priv)
-{
-	struct sim *s = priv;
-
-	(void)rp;
-	pthread_mutex_lock(&s->link_mu);
-	s->ns_cb = cb;
-	s->ns_priv = cb_priv;
-	if (s->link_up)
-		amp_rpmsg_set_ns_bind_cb(&s->rdev, cb, cb_priv);
-	pthread_mutex_unlock(&s->link_mu);
-}
-
-static unsigned sim_link_gen(void *priv, struct amp_rproc *rp)
-{
-	struct sim *s = priv;
-
-	(void)rp;
-	return __atomic_load_n(&s->link_gen, __ATOMIC_ACQUIRE);
 }
 
 struct amp_rpmsg_dev *amp_rproc_sim_rpmsg_lock(struct amp_rproc *rp)
