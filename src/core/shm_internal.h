@@ -87,6 +87,7 @@ struct amp_sync {
 	enum amp_dir dir;
 	uint64_t off, len;
 	bool forced; /* reclaim: the device is gone, do not ask it */
+	uint64_t tag; /* to the device: its driver's (hand-over tag), or 0 */
 };
 
 struct amp_own_listener {
@@ -120,6 +121,11 @@ struct amp_own_listener {
 	int (*wait_cpu)(uint64_t cookie, uint64_t off, uint64_t len,
 			void *priv);
 };
+
+/* amp_shm_sync_for_device() with a tag for the device's listener. */
+int amp_sync_for_device_tag(struct amp_shm *shm, struct amp_dev *dev,
+			    enum amp_dir dir, uint64_t offset, uint64_t len,
+			    uint64_t tag);
 
 /* Hang the device listener on @dev (NULL: none). Global lock taken. */
 void amp_dev_set_owner_listener(struct amp_dev *dev,

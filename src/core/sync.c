@@ -156,6 +156,13 @@ static int notify_to_device(const struct amp_sync *s)
 int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 			    enum amp_dir dir, uint64_t offset, uint64_t len)
 {
+	return amp_sync_for_device_tag(shm, dev, dir, offset, len, 0);
+}
+
+int amp_sync_for_device_tag(struct amp_shm *shm, struct amp_dev *dev,
+			    enum amp_dir dir, uint64_t offset, uint64_t len,
+			    uint64_t tag)
+{
 	struct amp_sync s;
 	struct amp_attach *a;
 	int ret;
@@ -179,7 +186,12 @@ int amp_shm_sync_for_device(struct amp_shm *shm, struct amp_dev *dev,
 	}
 	if (ret)
 		goto out;
-	s = (struct amp_sync){ shm, a, dir, offset, len, false };
+	s = (struct amp_sync){ .shm = shm,
+			       .a = a,
+			       .dir = dir,
+			       .off = offset,
+			       .len = len,
+			       .tag = tag };
 	ret = notify_to_device(&s);
 	if (ret)
 		amp_rangeset_remove(&a->owned, offset, offset + len);
@@ -198,7 +210,12 @@ out:
 static int take_back(struct amp_attach *a, enum amp_dir dir, uint64_t off,
 		     uint64_t len, bool forced)
 {
-	struct amp_sync s = { a->shm, a, dir, off, len, forced };
+	struct amp_sync s = { .shm = a->shm,
+			      .a = a,
+			      .dir = dir,
+			      .off = off,
+			      .len = len,
+			      .forced = forced };
 	int ret;
 
 	ret = amp_rangeset_remove(&a->owned, off, off + len);

@@ -88,12 +88,6 @@ struct amp_hov_session {
 	pthread_t thr;
 };
 
-/* The tag amp_hov_handover() passes to the listener of its own sync. */
-static _Thread_local struct {
-	const struct amp_hov_session *s;
-	uint64_t tag;
-} next_tag;
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -383,13 +377,9 @@ static int hov_to_device(const struct amp_sync *sy, void *priv)
 	uint8_t buf[AMP_HOV_MAX_MSG];
 	struct share *sh;
 	struct pend *p = NULL;
-	uint64_t tag = 0;
+	uint64_t tag = sy->tag;
 	int ret;
 
-	if (next_tag.s == s) {
-		tag = next_tag.tag;
-		next_tag.s = NULL;
-	}
 	pthread_mutex_lock(&s->mu);
 	sh = share_of(s, sy->a->own_cookie);
 	if (!sh ||
@@ -891,7 +881,6 @@ int amp_hov_handover(struct amp_hov_session *s, struct amp_shm *shm,
 		     uint64_t tag)
 {
 	struct amp_dev *dev;
-	int ret;
 
 	if (!s)
 		return amp_err(-EINVAL, "handover: NULL session");
@@ -899,11 +888,7 @@ int amp_hov_handover(struct amp_hov_session *s, struct amp_shm *shm,
 	if (!dev)
 		return amp_err(-ENOTCONN, "handover: '%s' is offline",
 			       s->rp->name);
-	next_tag.s = s;
-	next_tag.tag = tag;
-	ret = amp_shm_sync_for_device(shm, dev, dir, offset, len);
-	next_tag.s = NULL;
-	return ret;
+	return amp_sync_for_device_tag(shm, dev, dir, offset, len, tag);
 }
 
 int amp_hov_wait(struct amp_hov_session *s, struct amp_shm *shm,
