@@ -8,9 +8,9 @@
  *
  * Locking. The core calls start and stop with the coprocessor's lock held
  * (also from amp_rproc_report_crash(), i.e. from the monitor thread during
- * recovery). Order: coprocessor lock -> s->mu, coprocessor lock ->
- * s->link_mu. The monitor never holds s->mu when it reports, and it
- * reports through amp_rproc__report_crash_if(), which checks under the
+ * recovery). Order: coprocessor lock -> s->mu, coprocessor lock -> the
+ * link's mutex (link.c). The monitor never holds s->mu when it reports,
+ * and it reports through amp_rproc__report_crash_if(), which checks under the
  * coprocessor's lock that the core it saw die is still the one running
  * (s->gen, bumped by every start and stop): a report racing a stop and a
  * new start is dropped. The monitor thread lives from create to destroy,
@@ -45,13 +45,12 @@
 #include "core/error.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
+#include "remoteproc/link.h"
 #include "remoteproc/rproc_internal.h"
 #include "remoteproc/sim_spawn.h"
 
-#define SIM_NSLOTS 64u
-#define SIM_BUF_SIZE 512u
-
 struct sim {
+	struct amp_rproc_link link; /* first: the link ops take s as it */
 	struct amp_rproc *rp;
 	char launcher[PATH_MAX];
 	unsigned watchdog_ms;
@@ -73,17 +72,6 @@ struct sim {
 	int sock;
 	bool iommu, watching;
 	pthread_t monitor;
-	/* the RPMsg link; under link_mu */
-	pthread_mutex_t link_mu;
-	bool link_up;
-	unsigned link_gen;
-	amp_rpmsg_ns_bind_cb ns_cb;
-	void *ns_priv;
-	struct amp_ipc_region regions[AMP_RPROC_MAX_AREAS];
-	struct amp_ipc_port_ops port_ops;
-	struct amp_ipc_port port;
-	struct amp_vq_slot slots[2][SIM_NSLOTS];
-	struct amp_rpmsg_dev rdev;
 };
 
 static uint64_t now_ms(void)
@@ -143,182 +131,12 @@ static int find_launcher(const char *given, char *out, size_t len)
 		       "AMPSHM_CORE or amp_rproc_sim_config::launcher)");
 }
 
-/* ---- the RPMsg link ---------------------------------------------------- */
-
-static int port_notify(void *priv, uint32_t id)
+/* A poller asleep on the host's doorbell: ring it (the link went down). */
+static void wake_poller(void *priv)
 {
 	struct sim *s = priv;
 
-	(void)id;
-	return s->bell.ops->notify(s->bell.priv);
-}
-
-static uint32_t port_prepare(void *priv)
-{
-	struct sim *s = priv;
-
-	return s->bell.ops->prepare(s->bell.priv);
-}
-
-static int port_wait(void *priv, uint32_t token, uint32_t *remaining)
-{
-	struct sim *s = priv;
-
-	return s->bell.ops->wait(s->bell.priv, token, remaining);
-}
-
-/* Link up over the loaded table. Coprocessor lock held. */
-static int link_up(struct sim *s)
-{
-	struct amp_rproc *rp = s->rp;
-	struct amp_rpmsg_host_cfg cfg;
-	const struct amp_rproc_area *co = NULL;
-	uint8_t *bufs = NULL;
-	uint64_t off, need = 2ull * SIM_NSLOTS * SIM_BUF_SIZE;
-	size_t nreg = 0;
-	int ret;
-
-	if (!rp->table)
-		return 0; /* no resource table: no link */
-	for (size_t i = 0; i < rp->narea; i++) {
-		const struct amp_rproc_area *a = &rp->area[i];
-		uint64_t contig = 0;
-		void *va = amp_phys_ptr(a->pa, &contig);
-
-		if (!va || contig < a->len)
-			continue; /* DEVMEM that is not memory */
-		s->regions[nreg++] = (struct amp_ipc_region){
-			.va = va, .pa = a->pa, .da = a->da, .size = a->len
-		};
-		if (!co && a->entry >= 0 && !a->devmem) {
-			co = a;
-			bufs = va;
-		}
-	}
-	if (!co)
-		return amp_err(-ENOSPC,
-			       "rproc '%s': no carveout for the "
-			       "host's RPMsg buffers",
-			       rp->name);
-	/* The host's buffers: the top quarter of the first carveout. */
-	off = amp_align_up(co->len - co->len / 4, 64);
-	if (off > co->len || need > co->len - off)
-		return amp_err(-ENOSPC,
-			       "rproc '%s': carveout '%s' too small for the "
-			       "host's RPMsg buffers (0x%llx bytes)",
-			       rp->name, co->name, (unsigned long long)need);
-	s->port_ops = (struct amp_ipc_port_ops){ .notify = port_notify,
-						 .wait_prepare = port_prepare,
-						 .wait = port_wait };
-	s->port = (struct amp_ipc_port){ .ops = &s->port_ops,
-					 .priv = s,
-					 .regions = s->regions,
-					 .nregions = nreg,
-					 .flags = AMP_IPC_F_COHERENT };
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.port = &s->port;
-	cfg.rx_bufs = bufs + off;
-	cfg.rx_buf_size = SIM_BUF_SIZE;
-	cfg.tx_bufs = bufs + off + need / 2;
-	cfg.tx_buf_size = SIM_BUF_SIZE;
-	cfg.slots[0] = s->slots[0];
-	cfg.slots[1] = s->slots[1];
-	cfg.nslots[0] = SIM_NSLOTS;
-	cfg.nslots[1] = SIM_NSLOTS;
-	cfg.features = 1u << AMP_VIRTIO_RPMSG_F_NS;
-	pthread_mutex_lock(&s->link_mu);
-	ret = amp_rpmsg_host_init_rsc(&s->rdev, &cfg, rp->table,
-				      rp->table_size);
-	if (ret == -ENOENT) {
-		ret = 0; /* no RPMsg VDEV: no link */
-	} else if (!ret) {
-		amp_rpmsg_set_tx_timeout(&s->rdev, 200 * 1000);
-		amp_rpmsg_set_ns_bind_cb(&s->rdev, s->ns_cb, s->ns_priv);
-		s->link_up = true;
-		__atomic_add_fetch(&s->link_gen, 1, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(&s->link_mu);
-	return ret;
-}
-
-static void link_down(struct sim *s)
-{
-	pthread_mutex_lock(&s->link_mu);
-	if (s->link_up)
-		amp_rpmsg_deinit(&s->rdev);
-	s->link_up = false;
-	pthread_mutex_unlock(&s->link_mu);
-	/* wake a poller sleeping on the doorbell: it sees the link down */
 	s->wake.ops->notify(s->wake.priv);
-}
-
-/* The link, as the remoteproc core's ops give it to applications. */
-static struct amp_rpmsg_dev *sim_link_lock(void *priv, struct amp_rproc *rp)
-{
-	struct sim *s = priv;
-
-	(void)rp;
-	pthread_mutex_lock(&s->link_mu);
-	if (s->link_up)
-		return &s->rdev;
-	pthread_mutex_unlock(&s->link_mu);
-	return NULL;
-}
-
-static void sim_link_unlock(void *priv, struct amp_rproc *rp)
-{
-	struct sim *s = priv;
-
-	(void)rp;
-	pthread_mutex_unlock(&s->link_mu);
-}
-
-static int sim_poll(void *priv, struct amp_rproc *rp, uint32_t timeout_us)
-{
-	struct sim *s = priv;
-	uint32_t remaining = timeout_us;
-
-	(void)rp;
-	for (;;) {
-		uint32_t token;
-		int ret;
-
-		pthread_mutex_lock(&s->link_mu);
-		if (!s->link_up) {
-			pthread_mutex_unlock(&s->link_mu);
-			return -ENOTCONN;
-		}
-		token = s->bell.ops->prepare(s->bell.priv);
-		ret = amp_rpmsg_poll(&s->rdev, 0);
-		pthread_mutex_unlock(&s->link_mu);
-		if (ret > 0 || (ret < 0 && ret != -ETIMEDOUT && ret != -EAGAIN))
-			return ret;
-		if (!remaining)
-			return -ETIMEDOUT;
-		s->bell.ops->wait(s->bell.priv, token, &remaining);
-	}
-}
-
-static void sim_set_ns_bind_cb(void *priv, struct amp_rproc *rp,
-			       amp_rpmsg_ns_bind_cb cb, void *cb_priv)
-{
-	struct sim *s = priv;
-
-	(void)rp;
-	pthread_mutex_lock(&s->link_mu);
-	s->ns_cb = cb;
-	s->ns_priv = cb_priv;
-	if (s->link_up)
-		amp_rpmsg_set_ns_bind_cb(&s->rdev, cb, cb_priv);
-	pthread_mutex_unlock(&s->link_mu);
-}
-
-static unsigned sim_link_gen(void *priv, struct amp_rproc *rp)
-{
-	struct sim *s = priv;
-
-	(void)rp;
-	return __atomic_load_n(&s->link_gen, __ATOMIC_ACQUIRE);
 }
 
 /* ---- the IOMMU agent ------------------------------------------------------ */
@@ -389,13 +207,13 @@ static int sim_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 	st.entry = entry;
 	ret = amp_simcore_exec_ranges(rp->img, &st);
 	if (!ret)
-		ret = link_up(s);
+		ret = amp_rproc_link_up(&s->link);
 	if (ret)
 		return ret;
 	ret = amp_simcore_spawn(s->launcher, rp->dev, &st, s->pagefd, &pid,
 				&sock);
 	if (ret) {
-		link_down(s);
+		amp_rproc_link_down(&s->link);
 		return ret;
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -405,7 +223,7 @@ static int sim_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		close(sock);
-		link_down(s);
+		amp_rproc_link_down(&s->link);
 		return ret;
 	}
 	agent_start(s, sock);
@@ -443,7 +261,7 @@ static int sim_stop(void *priv, struct amp_rproc *rp)
 	if (pidfd >= 0)
 		close(pidfd);
 	agent_stop(s);
-	link_down(s);
+	amp_rproc_link_down(&s->link);
 	return 0;
 }
 
@@ -463,7 +281,7 @@ static void sim_release(void *priv, struct amp_rproc *rp)
 	close(s->pagefd);
 	close(s->ctl);
 	pthread_mutex_destroy(&s->mu);
-	pthread_mutex_destroy(&s->link_mu);
+	amp_rproc_link_fini(&s->link);
 	pthread_mutex_destroy(&s->agent_mu);
 	free(s);
 }
@@ -472,11 +290,7 @@ static const struct amp_rproc_ops sim_ops = {
 	.start = sim_start,
 	.stop = sim_stop,
 	.release = sim_release,
-	.rpmsg_lock = sim_link_lock,
-	.rpmsg_unlock = sim_link_unlock,
-	.poll = sim_poll,
-	.set_ns_bind_cb = sim_set_ns_bind_cb,
-	.link_gen = sim_link_gen,
+	AMP_RPROC_LINK_OPS,
 };
 
 /* ---- the monitor --------------------------------------------------------- */
@@ -633,7 +447,7 @@ int amp_rproc_sim_create(const struct amp_rproc_sim_config *cfg,
 	s->watchdog_ms = cfg->watchdog_ms;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->agent_mu, NULL);
-	pthread_mutex_init(&s->link_mu, NULL);
+	amp_rproc_link_init(&s->link, NULL, &s->bell, wake_poller, s);
 	ret = find_launcher(cfg->launcher, s->launcher, sizeof(s->launcher));
 	if (ret)
 		goto fail;
@@ -674,6 +488,7 @@ int amp_rproc_sim_create(const struct amp_rproc_sim_config *cfg,
 	ret = amp_rproc_create(&rc, &s->rp);
 	if (ret)
 		goto fail_bells;
+	s->link.rp = s->rp;
 	ret = pthread_create(&s->monitor, NULL, monitor, s);
 	if (ret) {
 		ret = amp_err(-ret, "rproc sim: monitor thread");
@@ -696,7 +511,7 @@ fail:
 	if (s->ctl >= 0)
 		close(s->ctl);
 	pthread_mutex_destroy(&s->mu);
-	pthread_mutex_destroy(&s->link_mu);
+	amp_rproc_link_fini(&s->link);
 	pthread_mutex_destroy(&s->agent_mu);
 	free(s);
 	return ret;
