@@ -263,12 +263,15 @@ int amp_rproc_start(struct amp_rproc *rp)
 			      amp_rproc_state_name(rp->state));
 	} else {
 		ret = rp->ops.start(rp->priv, rp, rp->entry);
-		if (ret)
+		if (ret) {
+			char why[200]; /* the backend's own reason */
+
+			snprintf(why, sizeof(why), "%s", amp_last_error());
 			amp_err(ret,
 				"rproc '%s': the backend could not start "
-				"it",
-				rp->name);
-		else
+				"it: %s",
+				rp->name, why);
+		} else
 			set_state(rp, AMP_RPROC_RUNNING);
 	}
 	pthread_mutex_unlock(&rp->lock);
