@@ -7,6 +7,7 @@ add_executable(ampshm-cli ${CMAKE_CURRENT_LIST_DIR}/ampshm/main.c
 			  ${CMAKE_CURRENT_LIST_DIR}/ampshm/run.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo_hov.c
+			  ${CMAKE_CURRENT_LIST_DIR}/demo_qemu.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo_remote.c
 			  ${CMAKE_CURRENT_LIST_DIR}/common/hovprobe.c
 			  ${CMAKE_CURRENT_LIST_DIR}/common/progress.c)

@@ -4,6 +4,7 @@
 #define AMP_TOOLS_DEMO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum demo_source {
@@ -16,7 +17,11 @@ struct demo_opts {
 	uint64_t size; /* bytes, a multiple of 8 MiB (0: the default) */
 	enum demo_source source;
 	bool all; /* every source in turn (the coprocessor demo) */
+	bool qemu; /* the coprocessor is ARM firmware under QEMU */
 };
+
+/* A firmware image: $AMPSHM_FIRMWARE_DIR, or the build tree's firmware/. */
+int demo_find_firmware(const char *name, char *out, size_t len);
 
 /*
  * The coprocessor demo (the README's main job): buffers from each source
@@ -24,6 +29,13 @@ struct demo_opts {
  * and the hand-over protocol; then a crash and its recovery.
  */
 int demo_hov_run(const struct demo_opts *o);
+
+/*
+ * The same on real ARM firmware under qemu-system-arm: a large buffer in
+ * the guest's RAM processed in place, a fault and a killed QEMU, both
+ * recovered.
+ */
+int demo_qemu_run(const struct demo_opts *o);
 
 /*
  * The tour of the shared-memory core: a frame shared with simulated

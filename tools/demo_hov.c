@@ -58,8 +58,7 @@ static int fail(const char *what)
 	return -1;
 }
 
-/* A firmware image: $AMPSHM_FIRMWARE_DIR, or the build tree's firmware/. */
-static int find_firmware(const char *name, char *out, size_t len)
+int demo_find_firmware(const char *name, char *out, size_t len)
 {
 	static const char *const rel[] = { "/../firmware/", "/../../firmware/",
 					   "/../share/ampshm/firmware/" };
@@ -96,7 +95,7 @@ static int boot(struct hov_probe *c, const char *name, const char *fw,
 	double t0 = now();
 	int ret;
 
-	if (find_firmware(fw, path, sizeof(path))) {
+	if (demo_find_firmware(fw, path, sizeof(path))) {
 		fprintf(stderr,
 			"demo: firmware %s not found (build it, or set "
 			"AMPSHM_FIRMWARE_DIR)\n",

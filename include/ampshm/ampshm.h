@@ -15,6 +15,7 @@
 #include <ampshm/provider.h>
 #include <ampshm/remoteproc.h>
 #include <ampshm/remoteproc_image.h>
+#include <ampshm/remoteproc_qemu.h>
 #include <ampshm/handover_session.h>
 
 #endif

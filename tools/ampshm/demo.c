@@ -54,16 +54,12 @@ static int run(int argc, char **argv)
 		} else if (!strcmp(a, "--remote") && i + 1 < argc) {
 			const char *v = argv[++i];
 
-			if (!strcmp(v, "qemu")) {
+			o.qemu = !strcmp(v, "qemu");
+			if (!o.qemu && strcmp(v, "sim")) {
 				fprintf(stderr,
-					"ampshm demo: --remote qemu: the ARM "
-					"firmware under QEMU is not available "
-					"yet; use --remote sim\n");
-				return AMP_CLI_FAIL;
-			}
-			if (strcmp(v, "sim")) {
-				fprintf(stderr,
-					"ampshm demo: --remote '%s': sim\n", v);
+					"ampshm demo: --remote '%s': sim or "
+					"qemu\n",
+					v);
 				return AMP_CLI_USAGE;
 			}
 		} else if (!strcmp(a, "--tour")) {
@@ -80,6 +76,8 @@ static int run(int argc, char **argv)
 			o.size = 256 * MiB;
 		return demo_run(&o) ? AMP_CLI_FAIL : AMP_CLI_OK;
 	}
+	if (o.qemu)
+		return demo_qemu_run(&o) ? AMP_CLI_FAIL : AMP_CLI_OK;
 	return demo_hov_run(&o) ? AMP_CLI_FAIL : AMP_CLI_OK;
 }
 
@@ -87,7 +85,7 @@ const struct amp_cli_cmd amp_cli_demo = {
 	.name = "demo",
 	.summary = "huge buffers processed in place by coprocessor firmware",
 	.usage = "demo [--size N[K|M|G]] [--source all|sysmem|static|user]\n"
-		 "     [--remote sim] [--tour]\n"
+		 "     [--remote sim|qemu] [--tour]\n"
 		 "  --size    buffer size (default 1G, or a third of the "
 		 "free memory;\n"
 		 "            rounded up to 8M; a static region is at most "
@@ -98,7 +96,10 @@ const struct amp_cli_cmd amp_cli_demo = {
 		 "carveout),\n"
 		 "            or the application's own memory (a memfd)\n"
 		 "  --remote  the coprocessor: sim (a simulated core, the "
-		 "default)\n"
+		 "default), or\n"
+		 "            qemu (real ARM firmware under "
+		 "qemu-system-arm; one buffer\n"
+		 "            in its RAM, default 256M, at most 496M)\n"
 		 "  --tour    the shared-memory core instead: IOMMU, bounce, "
 		 "checker,\n"
 		 "            an RPMsg process (default size 256M)\n"

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * ampshm run: load a firmware image into a simulated coprocessor (the
- * remoteproc core with the simulated-core backend), start it, stream its
- * console (the core's stderr) and trace buffer, report its RPMsg channels
- * and its crashes with the fault address, stop it on Ctrl-C.
+ * ampshm run: load a firmware image into a coprocessor (the remoteproc
+ * core with the simulated-core backend, or with --remote qemu real ARM
+ * firmware under qemu-system-arm), start it, stream its console and trace
+ * buffer, report its RPMsg channels and its crashes with the fault
+ * address, stop it on Ctrl-C.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,7 @@
 
 #include <ampshm/ampshm.h>
 #include <ampshm/remoteproc.h>
+#include <ampshm/remoteproc_qemu.h>
 #include <ampshm/rpmsg.h>
 
 #include "cli.h"
@@ -86,6 +88,13 @@ static void print_crash(const struct amp_rproc_crash *c)
 	fflush(stdout);
 }
 
+/* The QEMU core's console, line by line (the monitor thread). */
+static void on_console(void *priv, const char *line)
+{
+	(void)priv;
+	fprintf(stderr, "[console] %s\n", line);
+}
+
 static int run_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -93,10 +102,14 @@ static int run_main(int argc, char **argv)
 		{ "watchdog", required_argument, NULL, 'w' },
 		{ "launcher", required_argument, NULL, 'l' },
 		{ "for", required_argument, NULL, 'f' },
+		{ "remote", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct amp_rproc_sim_config cfg = { .name = "sim" };
+	struct amp_rproc_qemu_config qc = { .name = "arm",
+					    .console = on_console };
+	bool qemu = false;
 	unsigned long for_ms = 0;
 	struct amp_rproc *rp;
 	struct amp_rproc_crash c;
@@ -123,6 +136,14 @@ static int run_main(int argc, char **argv)
 		case 'f':
 			for_ms = strtoul(optarg, NULL, 0);
 			break;
+		case 'R':
+			if (strcmp(optarg, "sim") && strcmp(optarg, "qemu")) {
+				fprintf(stderr, "ampshm run: --remote sim or "
+						"qemu\n");
+				return AMP_CLI_USAGE;
+			}
+			qemu = !strcmp(optarg, "qemu");
+			break;
 		case 'h':
 			amp_cli_usage(stdout, &amp_cli_run);
 			return AMP_CLI_OK;
@@ -141,14 +162,17 @@ static int run_main(int argc, char **argv)
 			strerror(-ret));
 		return AMP_CLI_FAIL;
 	}
-	ret = amp_rproc_sim_create(&cfg, &rp);
+	qc.recovery = cfg.recovery;
+	qc.watchdog_ms = cfg.watchdog_ms;
+	ret = qemu ? amp_rproc_qemu_create(&qc, &rp) :
+		     amp_rproc_sim_create(&cfg, &rp);
 	if (ret) {
 		fprintf(stderr, "ampshm run: %s\n", amp_last_error());
 		free(img);
 		return AMP_CLI_FAIL;
 	}
 	amp_rproc_subscribe(rp, on_state, NULL);
-	amp_rproc_sim_set_ns_bind_cb(rp, on_channel, NULL);
+	amp_rproc_set_ns_bind_cb(rp, on_channel, NULL);
 	ret = amp_rproc_load(rp, img, size);
 	if (!ret)
 		ret = amp_rproc_start(rp);
@@ -158,8 +182,9 @@ static int run_main(int argc, char **argv)
 		free(img);
 		return AMP_CLI_FAIL;
 	}
-	printf("ampshm run: %s running (pid %d, entry 0x%llx)%s\n",
-	       argv[optind], amp_rproc_sim_pid(rp),
+	printf("ampshm run: %s running on %s (pid %d, entry 0x%llx)%s\n",
+	       argv[optind], qemu ? "qemu-system-arm" : "the simulated core",
+	       qemu ? amp_rproc_qemu_pid(rp) : amp_rproc_sim_pid(rp),
 	       (unsigned long long)amp_rproc_entry(rp),
 	       for_ms ? "" : "; Ctrl-C stops it");
 	fflush(stdout);
@@ -173,7 +198,7 @@ static int run_main(int argc, char **argv)
 	while (!stop_requested && (!end || now_ms() < end)) {
 		enum amp_rproc_state st;
 
-		if (amp_rproc_sim_poll(rp, 50 * 1000) == -ENOTCONN) {
+		if (amp_rproc_poll(rp, 50 * 1000) == -ENOTCONN) {
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 			nanosleep(&ts, NULL);
@@ -199,27 +224,34 @@ static int run_main(int argc, char **argv)
 
 const struct amp_cli_cmd amp_cli_run = {
 	.name = "run",
-	.summary = "load and run a firmware image on a simulated coprocessor",
-	.usage =
-		"run [--recovery] [--watchdog MS] [--launcher PATH] [--for MS] "
-		"FW.elf\n\n"
-		"  --recovery       reload and restart the firmware after a "
-		"crash\n"
-		"  --watchdog MS    a heartbeat still for MS milliseconds is "
-		"a hang (killed,\n"
-		"                   reported, recovered with --recovery)\n"
-		"  --launcher PATH  the simulated core's launcher (default: "
-		"$AMPSHM_CORE,\n"
-		"                   or ampshm-core beside this program or in "
-		"the build tree)\n"
-		"  --for MS         stop after MS milliseconds (default: "
-		"until Ctrl-C)\n\n"
-		"The firmware's console goes to stderr, its trace buffer to "
-		"stdout as\n"
-		"[trace] lines; state changes, RPMsg channels and crashes "
-		"(with the\n"
-		"faulting device address and program counter) are reported. "
-		"Exit status 1\n"
-		"if the core crashed and was not recovered.\n",
+	.summary = "load and run a firmware image on a coprocessor (simulated "
+		   "or QEMU)",
+	.usage = "run [--remote sim|qemu] [--recovery] [--watchdog MS]\n"
+		 "    [--launcher PATH] [--for MS] FW.elf\n\n"
+		 "  --remote         sim: a simulated core running firmware "
+		 "built for this\n"
+		 "                   host (default); qemu: real ARM firmware "
+		 "(built for\n"
+		 "                   firmware/boards/qemu-virt) under "
+		 "qemu-system-arm\n"
+		 "  --recovery       reload and restart the firmware after a "
+		 "crash\n"
+		 "  --watchdog MS    a heartbeat still for MS milliseconds is "
+		 "a hang (killed,\n"
+		 "                   reported, recovered with --recovery)\n"
+		 "  --launcher PATH  the simulated core's launcher (default: "
+		 "$AMPSHM_CORE,\n"
+		 "                   or ampshm-core beside this program or in "
+		 "the build tree)\n"
+		 "  --for MS         stop after MS milliseconds (default: "
+		 "until Ctrl-C)\n\n"
+		 "The firmware's console goes to stderr (QEMU: as [console] "
+		 "lines), its\ntrace buffer to "
+		 "stdout as\n"
+		 "[trace] lines; state changes, RPMsg channels and crashes "
+		 "(with the\n"
+		 "faulting device address and program counter) are reported. "
+		 "Exit status 1\n"
+		 "if the core crashed and was not recovered.\n",
 	.run = run_main,
 };

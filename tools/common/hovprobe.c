@@ -67,17 +67,25 @@ int hov_probe_boot(struct hov_probe *p, const struct amp_rproc_sim_config *cfg,
 		   const void *image, size_t size)
 {
 	struct amp_rproc_sim_config c = *cfg;
+	struct amp_rproc *rp;
+	int ret;
+
+	c.recovery = true;
+	ret = amp_rproc_sim_create(&c, &rp);
+	return ret ? ret : hov_probe_boot_rp(p, cfg->name, rp, image, size);
+}
+
+int hov_probe_boot_rp(struct hov_probe *p, const char *name,
+		      struct amp_rproc *rp, const void *image, size_t size)
+{
 	struct amp_hov_session_config hc = { .ns_other = ns_other,
 					     .ns_other_priv = p };
 	double end = now() + WAIT_MS / 1e3;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	p->name = cfg->name;
-	c.recovery = true;
-	ret = amp_rproc_sim_create(&c, &p->rp);
-	if (ret)
-		return ret;
+	p->name = name;
+	p->rp = rp;
 	ret = amp_hov_session_create(p->rp, &hc, &p->hs);
 	if (!ret)
 		ret = amp_rproc_load(p->rp, image, size);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A simulated core running the bufproc firmware, with a hand-over session
+ * A core (simulated, or QEMU) running the bufproc firmware, with a hand-over session
  * and its "echo" and "stream" services bound, and the measurements the
  * demo and bench_handover both make on it.
  */
@@ -31,6 +31,12 @@ struct hov_probe {
  */
 int hov_probe_boot(struct hov_probe *p, const struct amp_rproc_sim_config *cfg,
 		   const void *image, size_t size);
+/*
+ * The same with a core already created (any backend, recovery as the
+ * caller chose); @rp is the probe's from now on, even on failure.
+ */
+int hov_probe_boot_rp(struct hov_probe *p, const char *name,
+		      struct amp_rproc *rp, const void *image, size_t size);
 void hov_probe_shutdown(struct hov_probe *p);
 
 /* Median of @n samples (sorts them). */
