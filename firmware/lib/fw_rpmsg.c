@@ -144,6 +144,8 @@ int ampfw_rpmsg_start(struct ampfw_rpmsg *fw, const struct ampfw_board *b,
 		      void *table, size_t size, uint32_t timeout_us)
 {
 	struct amp_rpmsg_remote_cfg cfg;
+	/* without it the vrings get cache maintenance (the board's ops) */
+	bool coherent = b->flags & AMPFW_BOARD_F_COHERENT;
 	int n;
 
 	memset(fw, 0, sizeof(*fw));
@@ -159,7 +161,7 @@ int ampfw_rpmsg_start(struct ampfw_rpmsg *fw, const struct ampfw_board *b,
 		.priv = (void *)(uintptr_t)b,
 		.regions = fw->regions,
 		.nregions = (unsigned int)n,
-		.flags = AMP_IPC_F_COHERENT,
+		.flags = coherent ? AMP_IPC_F_COHERENT : 0,
 	};
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.port = &fw->port;

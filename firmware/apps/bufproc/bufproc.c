@@ -21,11 +21,14 @@
  * it receives; a 1-byte message asks for the sum and resets it): the cost
  * of copying data through RPMsg, for comparison.
  *
- * Its tables live in a carveout of their own ("work"). Built with
- * BUFPROC_RSV it also asks for a reserved 1 GiB carveout "rsv" at a fixed
- * physical address (the host registers that static region first); with
- * BUFPROC_DRAM, for a linear window over the host's whole system memory
- * (so scattered buffers reach it as many device segments).
+ * Its tables live in a carveout of their own ("work", where the board's
+ * memory map puts it). Built with BUFPROC_RSV it also asks for a reserved
+ * 1 GiB carveout "rsv" at a fixed physical address (the host registers
+ * that static region first); with BUFPROC_DRAM, for a linear window over
+ * the host's whole system memory (so scattered buffers reach it as many
+ * device segments). A board whose memory map names a shared window
+ * (AMPFW_SHM_DA: QEMU's virt, where the host's large buffers live in the
+ * guest's RAM) gets that window as its extra carveout instead.
  */
 #include <ampfw/ampfw.h>
 #include <ampfw/board_map.h>
@@ -37,7 +40,10 @@
 
 #include "bufproc.h"
 
-/* fw_bufproc_rsv / fw_bufproc_dram: one more carveout (bufproc.h). */
+/*
+ * fw_bufproc_rsv / fw_bufproc_dram: one more carveout (bufproc.h); or the
+ * board's shared window (board_map.h), da = pa.
+ */
 #if defined(BUFPROC_RSV)
 #define EXTRA_NAME BP_RSV_NAME
 #define EXTRA_DA BP_RSV_DA
@@ -48,6 +54,11 @@
 #define EXTRA_DA BP_DRAM_DA
 #define EXTRA_PA BP_DRAM_PA
 #define EXTRA_LEN BP_DRAM_LEN
+#elif defined(AMPFW_SHM_DA)
+#define EXTRA_NAME AMPFW_SHM_NAME
+#define EXTRA_DA AMPFW_SHM_DA
+#define EXTRA_PA AMPFW_SHM_PA
+#define EXTRA_LEN AMPFW_SHM_LEN
 #endif
 
 #ifdef EXTRA_NAME
@@ -91,19 +102,20 @@ struct bp_rsc_table resource_table = {
 #else
 	.offset = { OFF(carveout), OFF(trace), OFF(vdev), OFF(work) },
 #endif
-	.carveout = AMPFW_RSC_CARVEOUT(AMPFW_CARVEOUT_DA, AMPFW_CARVEOUT_LEN,
-				       "fw"),
+	.carveout = AMPFW_RSC_CARVEOUT_PA(AMPFW_CARVEOUT_DA, AMPFW_CARVEOUT_PA,
+					  AMPFW_CARVEOUT_LEN, "fw"),
 	.trace = AMPFW_RSC_TRACE(AMPFW_TRACE_DA, AMPFW_TRACE_LEN, "trace0"),
 	.vdev = AMPFW_RSC_RPMSG_VDEV(AMPFW_VRING0_DA, AMPFW_VRING1_DA,
 				     AMPFW_VRING_ALIGN, AMPFW_VRING_NUM),
-	.work = AMPFW_RSC_CARVEOUT(BP_WORK_DA, BP_WORK_LEN, "work"),
+	.work = AMPFW_RSC_CARVEOUT_PA(AMPFW_WORK_DA, AMPFW_WORK_PA,
+				      AMPFW_WORK_LEN, "work"),
 };
 
 /* The hand-over table, in the "work" carveout. */
 #define TABLE_BYTES                              \
 	(BP_NBUFS * sizeof(struct amp_hov_buf) + \
 	 BP_NBUFS * BP_SEG_CAP * sizeof(struct amp_sg))
-_Static_assert(TABLE_BYTES <= BP_WORK_LEN, "tables overflow 'work'");
+_Static_assert(TABLE_BYTES <= AMPFW_WORK_LEN, "tables overflow 'work'");
 
 static struct ampfw_rpmsg fw;
 static struct ampfw_hov hov;
@@ -280,7 +292,8 @@ static int stream_cb(struct amp_rpmsg_endpoint *e, void *data, size_t len,
 
 int ampfw_main(const struct ampfw_board *b)
 {
-	struct amp_hov_buf *bufs = (struct amp_hov_buf *)(uintptr_t)BP_WORK_DA;
+	struct amp_hov_buf *bufs =
+		(struct amp_hov_buf *)(uintptr_t)AMPFW_WORK_DA;
 	struct amp_sg *segs = (struct amp_sg *)(bufs + BP_NBUFS);
 	int ret;
 

@@ -20,9 +20,10 @@
 /* A tag: operation and argument. */
 #define BP_TAG(op, arg) ((unsigned long long)(arg) << 8 | (op))
 
-/* The "work" carveout: the hand-over table (buffers live at once). */
-#define BP_WORK_DA 0x11000000u
-#define BP_WORK_LEN 0x00400000u
+/*
+ * The hand-over table (buffers live at once), in the "work" carveout
+ * (AMPFW_WORK_DA, AMPFW_WORK_LEN: each board's board_map.h).
+ */
 #define BP_NBUFS 2048u
 #define BP_SEG_CAP 64u
 

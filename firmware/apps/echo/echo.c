@@ -70,8 +70,8 @@ __attribute__((section(".resource_table"), used,
 #else
 	.offset = { OFF(carveout), OFF(trace), OFF(vdev) },
 #endif
-	.carveout =
-		AMPFW_RSC_CARVEOUT(AMPFW_CARVEOUT_DA, AMPFW_CARVEOUT_LEN, "fw"),
+	.carveout = AMPFW_RSC_CARVEOUT_PA(AMPFW_CARVEOUT_DA, AMPFW_CARVEOUT_PA,
+					  AMPFW_CARVEOUT_LEN, "fw"),
 	.trace = AMPFW_RSC_TRACE(AMPFW_TRACE_DA, AMPFW_TRACE_LEN, "trace0"),
 	.vdev = AMPFW_RSC_RPMSG_VDEV(VRING0_DA, VRING1_DA, AMPFW_VRING_ALIGN,
 				     AMPFW_VRING_NUM),

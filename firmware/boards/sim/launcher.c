@@ -99,6 +99,8 @@ static const struct ampfw_board board = {
 	.console_write = sim_console_write,
 	.heartbeat = sim_heartbeat,
 	.exit = sim_exit,
+	/* the core is a host process: it shares the host's caches */
+	.flags = AMPFW_BOARD_F_COHERENT,
 };
 
 /*

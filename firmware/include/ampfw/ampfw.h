@@ -31,7 +31,9 @@ struct ampfw_rpmsg {
  * its device address): every CARVEOUT/DEVMEM entry becomes a region of
  * the port (va = da: the core runs at its device addresses; pa as the
  * host wrote it back, or da if still "any"), then wait up to @p timeout_us
- * for the host's DRIVER_OK and adopt its vrings.
+ * for the host's DRIVER_OK and adopt its vrings. The port is coherent
+ * only if the board says so (AMPFW_BOARD_F_COHERENT); otherwise the
+ * vrings and buffers get the cache operations the board installed.
  * Returns 0 or a negative errno.
  */
 int ampfw_rpmsg_start(struct ampfw_rpmsg *fw, const struct ampfw_board *b,

@@ -23,6 +23,15 @@
 #define AMPFW_EXIT_OK 0
 #define AMPFW_EXIT_INIT_FAILED 2
 
+/*
+ * flags: what the board tells the portable side about the machine.
+ * AMPFW_BOARD_F_COHERENT: the memory this core shares with the host is
+ * cache coherent with it (no cache maintenance needed on the vrings and
+ * buffers). Without it the board installs cache operations
+ * (amp_cache_set_ops(), e.g. amp_armv7_cache_init()) before ampfw_main().
+ */
+#define AMPFW_BOARD_F_COHERENT (1u << 0)
+
 struct ampfw_board {
 	uint32_t version; /* AMPFW_BOARD_VERSION */
 	uint32_t size; /* sizeof(struct ampfw_board) */
@@ -55,6 +64,8 @@ struct ampfw_board {
 		__attribute__((noreturn));
 	/* Opaque board data (the port's own). */
 	void *priv;
+	/* AMPFW_BOARD_F_* (appended: @c size tells whether it is there). */
+	uint32_t flags;
 };
 
 /*

@@ -23,6 +23,17 @@ struct ampfw_rsc_vdev2 {
 		.len = (len_), .name = name_,                                  \
 	}
 
+/*
+ * A CARVEOUT at device address @da and a fixed physical address @pa (or
+ * AMP_RSC_ADDR_ANY): what the board's memory map asks for, e.g. da = pa
+ * on a core that reaches memory at its physical addresses.
+ */
+#define AMPFW_RSC_CARVEOUT_PA(da_, pa_, len_, name_)                \
+	{                                                           \
+		.type = AMP_RSC_CARVEOUT, .da = (da_), .pa = (pa_), \
+		.len = (len_), .name = name_,                       \
+	}
+
 /* A TRACE buffer. */
 #define AMPFW_RSC_TRACE(da_, len_, name_)                          \
 	{                                                          \
