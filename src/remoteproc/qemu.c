@@ -12,10 +12,11 @@
  * the monitor thread only watches: QEMU's pidfd (exit), the UART socket
  * (console text, doorbell bytes, the firmware's "stopped" byte) and the
  * heartbeat in the board page, and reports through
- * amp_rproc__report_crash_if() with the generation it saw (s->gen).
+ * amp_rproc_run_report() (backend.c) with the generation it saw
+ * (s->run.gen).
  *
- * Locking: coprocessor lock -> s->mu; coprocessor lock -> the link's
- * mutex. The monitor never holds s->mu while it reports.
+ * Locking: coprocessor lock -> s->run.mu; coprocessor lock -> the link's
+ * mutex. The monitor never holds s->run.mu while it reports.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,7 @@
 #include "core/phys.h"
 #include "core/shm_internal.h"
 #include "port/linux/spawner.h"
+#include "remoteproc/backend.h"
 #include "remoteproc/link.h"
 #include "remoteproc/qemu_proto.h"
 #include "remoteproc/qemu_qmp.h"
@@ -76,10 +78,9 @@ struct qemu {
 	int uart; /* host end of the UART: a stable number (dup3 on spawn) */
 	struct amp_spawner spawner;
 	/* the process; changed by the ops, under mu */
-	pthread_mutex_t mu;
-	unsigned gen; /* bumped by start and stop */
+	struct amp_rproc_run run; /* gen, running; its mu guards the process */
 	unsigned proc_gen; /* bumped by every spawn */
-	bool running, quit;
+	bool quit;
 	pid_t pid;
 	int pidfd;
 	uint64_t qemu_entry; /* the loader's address QEMU was started with */
@@ -93,22 +94,6 @@ struct qemu {
 	size_t con_len;
 	struct amp_rproc_qemu_stats st;
 };
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static void poke(int fd)
-{
-	uint64_t one = 1;
-
-	if (write(fd, &one, sizeof(one)) < 0)
-		(void)0; /* saturated: a wake-up is pending anyway */
-}
 
 /* ---- the doorbell ---------------------------------------------------- */
 
@@ -130,7 +115,7 @@ static int uart_kick(void *priv)
 
 static void wake_poller(void *priv)
 {
-	poke(((struct qemu *)priv)->kickfd);
+	amp_rproc_poke(((struct qemu *)priv)->kickfd);
 }
 
 /* ---- the process ----------------------------------------------------- */
@@ -187,12 +172,12 @@ static void kill_proc(struct qemu *s)
 	pid_t pid;
 	int pidfd;
 
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->run.mu);
 	pid = s->pid;
 	pidfd = s->pidfd;
 	s->pid = -1;
 	s->pidfd = -1;
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->run.mu);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -203,7 +188,7 @@ static void kill_proc(struct qemu *s)
 	if (s->qmp.fd >= 0)
 		close(s->qmp.fd);
 	s->qmp.fd = -1;
-	poke(s->ctl);
+	amp_rproc_poke(s->ctl);
 }
 
 static int spawn(struct qemu *s, uint64_t entry)
@@ -274,14 +259,14 @@ static int spawn(struct qemu *s, uint64_t entry)
 		return ret;
 	}
 	close(u[0]);
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->run.mu);
 	s->pid = pid;
 	s->pidfd = pidfd;
 	s->qemu_entry = entry;
 	s->proc_gen++;
 	s->st.spawns++;
-	pthread_mutex_unlock(&s->mu);
-	poke(s->ctl);
+	pthread_mutex_unlock(&s->run.mu);
+	amp_rproc_poke(s->ctl);
 	/* QEMU is up when its QMP greets us; a bad command line ends it */
 	ret = amp_qmp_open(&s->qmp, q[0], BOOT_TIMEOUT_MS);
 	if (ret) {
@@ -308,9 +293,9 @@ static int reset(struct qemu *s)
 	if (!ret)
 		ret = amp_qmp_cmd(&s->qmp, "cont", QMP_TIMEOUT_MS);
 	if (!ret) {
-		pthread_mutex_lock(&s->mu);
+		pthread_mutex_lock(&s->run.mu);
 		s->st.resets++;
-		pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->run.mu);
 	}
 	return ret;
 }
@@ -389,7 +374,7 @@ static int check_reach(struct qemu *s, struct amp_rproc *rp, uint64_t entry)
 static int qemu_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 {
 	struct qemu *s = priv;
-	uint64_t t0 = now_us();
+	uint64_t t0 = amp_rproc_now_us();
 	bool alive;
 	int ret;
 
@@ -400,10 +385,10 @@ static int qemu_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 	ret = amp_rproc_link_up(&s->link);
 	if (ret)
 		return ret;
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->run.mu);
 	alive = s->pid > 0 && !proc_exited(s->pid, NULL) &&
 		s->qemu_entry == entry && s->qmp.fd >= 0;
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->run.mu);
 	if (alive && reset(s))
 		alive = false; /* QMP failed: a new process */
 	if (!alive) {
@@ -414,12 +399,12 @@ static int qemu_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 			return ret;
 		}
 	}
-	pthread_mutex_lock(&s->mu);
-	s->gen++;
-	s->running = true;
-	s->st.last_start_us = (uint32_t)(now_us() - t0);
-	pthread_mutex_unlock(&s->mu);
-	poke(s->ctl);
+	pthread_mutex_lock(&s->run.mu);
+	s->run.gen++;
+	s->run.running = true;
+	s->st.last_start_us = (uint32_t)(amp_rproc_now_us() - t0);
+	pthread_mutex_unlock(&s->run.mu);
+	amp_rproc_poke(s->ctl);
 	return 0;
 }
 
@@ -429,12 +414,12 @@ static int qemu_stop(void *priv, struct amp_rproc *rp)
 	bool dead;
 
 	(void)rp;
-	pthread_mutex_lock(&s->mu);
-	s->gen++;
-	s->running = false;
+	pthread_mutex_lock(&s->run.mu);
+	s->run.gen++;
+	s->run.running = false;
 	dead = s->pid > 0 && proc_exited(s->pid, NULL);
-	pthread_mutex_unlock(&s->mu);
-	poke(s->ctl);
+	pthread_mutex_unlock(&s->run.mu);
+	amp_rproc_poke(s->ctl);
 	/* Paused, QEMU stays for a fast restart; dead or deaf, it goes. */
 	if (dead ||
 	    (s->qmp.fd >= 0 && amp_qmp_cmd(&s->qmp, "stop", QMP_TIMEOUT_MS)))
@@ -453,22 +438,6 @@ static const struct amp_rproc_ops qemu_ops = {
 };
 
 /* ---- the monitor --------------------------------------------------------- */
-
-struct report {
-	struct qemu *s;
-	unsigned gen;
-};
-
-static bool still_current(void *ctx)
-{
-	struct report *r = ctx;
-	bool cur;
-
-	pthread_mutex_lock(&r->s->mu);
-	cur = r->s->running && r->s->gen == r->gen;
-	pthread_mutex_unlock(&r->s->mu);
-	return cur;
-}
 
 static const char *fault_name(uint32_t kind)
 {
@@ -516,18 +485,16 @@ static bool describe_page(struct qemu *s, char *why, size_t len, uint64_t *da,
 
 static void report_stopped(struct qemu *s, unsigned gen)
 {
-	struct report r = { s, gen };
 	uint64_t da = AMP_ADDR_ANY, pc = AMP_ADDR_ANY;
 	char why[96];
 
 	if (!describe_page(s, why, sizeof(why), &da, &pc))
 		snprintf(why, sizeof(why), "firmware stopped (no record)");
-	amp_rproc__report_crash_if(s->rp, why, da, pc, still_current, &r);
+	amp_rproc_run_report(s->rp, &s->run, gen, why, da, pc);
 }
 
 static void report_exit(struct qemu *s, unsigned gen, pid_t pid)
 {
-	struct report r = { s, gen };
 	uint64_t da = AMP_ADDR_ANY, pc = AMP_ADDR_ANY;
 	siginfo_t si;
 	char why[96];
@@ -540,18 +507,7 @@ static void report_exit(struct qemu *s, unsigned gen, pid_t pid)
 	else
 		snprintf(why, sizeof(why), "QEMU exited with status %d",
 			 si.si_status);
-	amp_rproc__report_crash_if(s->rp, why, da, pc, still_current, &r);
-}
-
-static void report_hang(struct qemu *s, unsigned gen)
-{
-	struct report r = { s, gen };
-	char why[96];
-
-	snprintf(why, sizeof(why), "watchdog: no heartbeat for %u ms",
-		 s->watchdog_ms);
-	amp_rproc__report_crash_if(s->rp, why, AMP_ADDR_ANY, AMP_ADDR_ANY,
-				   still_current, &r);
+	amp_rproc_run_report(s->rp, &s->run, gen, why, da, pc);
 }
 
 /* Console text: into the ring, and line by line to the callback. */
@@ -612,7 +568,7 @@ static int read_uart(struct qemu *s, bool *stopped, char *line, size_t *llen,
 	if (kicks) {
 		__atomic_add_fetch(&s->st.kicks_from_core, kicks,
 				   __ATOMIC_RELAXED);
-		poke(s->kickfd);
+		amp_rproc_poke(s->kickfd);
 	}
 	if (nt)
 		console_text(s, text, nt, line, llen, lcap);
@@ -626,8 +582,7 @@ static void *monitor(void *arg)
 	int fd = -1; /* our copy of the current QEMU's pidfd */
 	pid_t pid = -1;
 	bool uart_ok = false;
-	uint32_t hb = 0;
-	uint64_t hb_us = 0;
+	struct amp_rproc_wdog wd = { 0, 0 };
 	char line[200];
 	size_t llen = 0;
 
@@ -637,9 +592,9 @@ static void *monitor(void *arg)
 		bool running, stopped = false;
 		int timeout = -1, n;
 
-		pthread_mutex_lock(&s->mu);
+		pthread_mutex_lock(&s->run.mu);
 		if (s->quit) {
-			pthread_mutex_unlock(&s->mu);
+			pthread_mutex_unlock(&s->run.mu);
 			break;
 		}
 		if (proc_seen != s->proc_gen || (fd >= 0 && s->pid != pid)) {
@@ -652,30 +607,25 @@ static void *monitor(void *arg)
 			proc_seen = s->proc_gen;
 			uart_ok = fd >= 0;
 		}
-		if (seen != s->gen) {
-			seen = s->gen;
-			hb = __atomic_load_n(&s->page->heartbeat,
-					     __ATOMIC_ACQUIRE);
-			hb_us = now_us();
+		if (seen != s->run.gen) {
+			seen = s->run.gen;
+			amp_rproc_wdog_reset(
+				&wd, __atomic_load_n(&s->page->heartbeat,
+						     __ATOMIC_ACQUIRE));
 		}
-		gen = s->gen;
-		running = s->running && reported != gen;
-		pthread_mutex_unlock(&s->mu);
+		gen = s->run.gen;
+		running = s->run.running && reported != gen;
+		pthread_mutex_unlock(&s->run.mu);
 
-		if (running && s->watchdog_ms) {
-			uint32_t h = __atomic_load_n(&s->page->heartbeat,
-						     __ATOMIC_ACQUIRE);
-			uint64_t t = now_us();
-
-			if (h != hb) {
-				hb = h;
-				hb_us = t;
-			} else if (t - hb_us >= s->watchdog_ms * 1000ull) {
-				reported = gen;
-				report_hang(s, gen);
-				continue;
-			}
-			timeout = (int)(s->watchdog_ms / 8) + 1;
+		if (running && s->watchdog_ms &&
+		    amp_rproc_wdog_expired(&wd,
+					   __atomic_load_n(&s->page->heartbeat,
+							   __ATOMIC_ACQUIRE),
+					   s->watchdog_ms, &timeout)) {
+			reported = gen;
+			amp_rproc_run_report_hang(s->rp, &s->run, gen,
+						  s->watchdog_ms);
+			continue;
 		}
 		pf[0] = (struct pollfd){ .fd = s->ctl, .events = POLLIN };
 		pf[1] = (struct pollfd){ .fd = uart_ok ? s->uart : -1,
@@ -746,7 +696,7 @@ static void free_qemu(struct qemu *s)
 		close(s->uart);
 	if (s->ctl >= 0)
 		close(s->ctl);
-	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->run.mu);
 	pthread_mutex_destroy(&s->con_mu);
 	free(s);
 }
@@ -756,10 +706,10 @@ static void qemu_release(void *priv, struct amp_rproc *rp)
 	struct qemu *s = priv;
 
 	(void)rp;
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->run.mu);
 	s->quit = true;
-	pthread_mutex_unlock(&s->mu);
-	poke(s->ctl);
+	pthread_mutex_unlock(&s->run.mu);
+	amp_rproc_poke(s->ctl);
 	if (s->monitor_started)
 		pthread_join(s->monitor, NULL);
 	kill_proc(s);
@@ -844,7 +794,7 @@ int amp_rproc_qemu_create(const struct amp_rproc_qemu_config *cfg,
 	s->ramfd = s->kickfd = s->uart = s->ctl = s->pidfd = -1;
 	s->qmp.fd = -1;
 	s->pid = -1;
-	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->run.mu, NULL);
 	pthread_mutex_init(&s->con_mu, NULL);
 	amp_rproc_link_init(&s->link, NULL, &s->bell, wake_poller, s);
 	ret = check_config(cfg, &s->ram_size, &s->shm_off);
@@ -915,9 +865,9 @@ int amp_rproc_qemu_pid(struct amp_rproc *rp)
 
 	if (!s)
 		return -1;
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->run.mu);
 	pid = (int)s->pid;
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->run.mu);
 	return pid;
 }
 
@@ -934,11 +884,11 @@ int amp_rproc_qemu_stats(struct amp_rproc *rp, struct amp_rproc_qemu_stats *st)
 
 	if (!s || !st)
 		return -EINVAL;
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->run.mu);
 	pthread_mutex_lock(&s->con_mu);
 	*st = s->st;
 	pthread_mutex_unlock(&s->con_mu);
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->run.mu);
 	st->kicks_to_core =
 		__atomic_load_n(&s->st.kicks_to_core, __ATOMIC_RELAXED);
 	st->kicks_from_core =

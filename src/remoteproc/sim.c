@@ -8,12 +8,12 @@
  *
  * Locking. The core calls start and stop with the coprocessor's lock held
  * (also from amp_rproc_report_crash(), i.e. from the monitor thread during
- * recovery). Order: coprocessor lock -> s->mu, coprocessor lock -> the
- * link's mutex (link.c). The monitor never holds s->mu when it reports,
- * and it reports through amp_rproc__report_crash_if(), which checks under the
- * coprocessor's lock that the core it saw die is still the one running
- * (s->gen, bumped by every start and stop): a report racing a stop and a
- * new start is dropped. The monitor thread lives from create to destroy,
+ * recovery). Order: coprocessor lock -> s->run.mu, coprocessor lock ->
+ * the link's mutex (link.c). The monitor never holds s->run.mu when it
+ * reports, and it reports through amp_rproc_run_report() (backend.c),
+ * which checks under the coprocessor's lock that the core it saw die is
+ * still the one running (s->run.gen, bumped by every start and stop): a
+ * report racing a stop and a new start is dropped. The monitor thread lives from create to destroy,
  * so stop never joins it.
  */
 #include <errno.h>
@@ -45,6 +45,7 @@
 #include "core/error.h"
 #include "core/phys.h"
 #include "core/shm_internal.h"
+#include "remoteproc/backend.h"
 #include "remoteproc/link.h"
 #include "remoteproc/rproc_internal.h"
 #include "remoteproc/sim_spawn.h"
@@ -60,9 +61,7 @@ struct sim {
 	struct amp_linux_notifier bell; /* host side of the doorbells */
 	struct amp_linux_notifier wake; /* rings our own bell (teardown) */
 	/* the process; under mu */
-	pthread_mutex_t mu;
-	unsigned gen; /* bumped by start and stop */
-	bool running;
+	struct amp_rproc_run run; /* gen, running; its mu guards the process */
 	pid_t pid;
 	int pidfd; /* until the monitor takes it */
 	bool quit;
@@ -73,22 +72,6 @@ struct sim {
 	bool iommu, watching;
 	pthread_t monitor;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void poke(int fd)
-{
-	uint64_t one = 1;
-
-	if (write(fd, &one, sizeof(one)) < 0)
-		(void)0; /* the counter is saturated: a wake-up is pending */
-}
 
 /* ---- the launcher ---------------------------------------------------- */
 
@@ -227,13 +210,13 @@ static int sim_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 		return ret;
 	}
 	agent_start(s, sock);
-	pthread_mutex_lock(&s->mu);
-	s->gen++;
-	s->running = true;
+	pthread_mutex_lock(&s->run.mu);
+	s->run.gen++;
+	s->run.running = true;
 	s->pid = pid;
 	s->pidfd = pidfd;
-	pthread_mutex_unlock(&s->mu);
-	poke(s->ctl);
+	pthread_mutex_unlock(&s->run.mu);
+	amp_rproc_poke(s->ctl);
 	return 0;
 }
 
@@ -244,15 +227,15 @@ static int sim_stop(void *priv, struct amp_rproc *rp)
 	int pidfd;
 
 	(void)rp;
-	pthread_mutex_lock(&s->mu);
-	s->gen++;
-	s->running = false;
+	pthread_mutex_lock(&s->run.mu);
+	s->run.gen++;
+	s->run.running = false;
 	pid = s->pid;
 	pidfd = s->pidfd; /* -1 once the monitor took it: it closes it */
 	s->pid = -1;
 	s->pidfd = -1;
-	pthread_mutex_unlock(&s->mu);
-	poke(s->ctl);
+	pthread_mutex_unlock(&s->run.mu);
+	amp_rproc_poke(s->ctl);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -270,17 +253,17 @@ static void sim_release(void *priv, struct amp_rproc *rp)
 	struct sim *s = priv;
 
 	(void)rp;
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->run.mu);
 	s->quit = true;
-	pthread_mutex_unlock(&s->mu);
-	poke(s->ctl);
+	pthread_mutex_unlock(&s->run.mu);
+	amp_rproc_poke(s->ctl);
 	pthread_join(s->monitor, NULL);
 	amp_linux_notifier_close(&s->wake);
 	amp_linux_notifier_close(&s->bell);
 	munmap(s->page, AMP_SIMCORE_PAGE_SIZE);
 	close(s->pagefd);
 	close(s->ctl);
-	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->run.mu);
 	amp_rproc_link_fini(&s->link);
 	pthread_mutex_destroy(&s->agent_mu);
 	free(s);
@@ -295,28 +278,10 @@ static const struct amp_rproc_ops sim_ops = {
 
 /* ---- the monitor --------------------------------------------------------- */
 
-struct report {
-	struct sim *s;
-	unsigned gen;
-};
-
-/* Under the coprocessor's lock: is the core we saw die still running? */
-static bool still_current(void *ctx)
-{
-	struct report *r = ctx;
-	bool cur;
-
-	pthread_mutex_lock(&r->s->mu);
-	cur = r->s->running && r->s->gen == r->gen;
-	pthread_mutex_unlock(&r->s->mu);
-	return cur;
-}
-
 /* The process died: describe it from the board page and its status. */
 static void report_death(struct sim *s, unsigned gen, pid_t pid)
 {
 	const struct amp_simcore_page *p = s->page;
-	struct report r = { s, gen };
 	siginfo_t si;
 	int status = 0;
 	char why[96];
@@ -333,18 +298,7 @@ static void report_death(struct sim *s, unsigned gen, pid_t pid)
 		da = p->fault_addr;
 		pc = p->fault_pc;
 	}
-	amp_rproc__report_crash_if(s->rp, why, da, pc, still_current, &r);
-}
-
-static void report_hang(struct sim *s, unsigned gen)
-{
-	struct report r = { s, gen };
-	char why[96];
-
-	snprintf(why, sizeof(why), "watchdog: no heartbeat for %u ms",
-		 s->watchdog_ms);
-	amp_rproc__report_crash_if(s->rp, why, AMP_ADDR_ANY, AMP_ADDR_ANY,
-				   still_current, &r);
+	amp_rproc_run_report(s->rp, &s->run, gen, why, da, pc);
 }
 
 static void *monitor(void *arg)
@@ -353,7 +307,7 @@ static void *monitor(void *arg)
 	unsigned seen = 0, reported = 0;
 	int fd = -1; /* the current core's pidfd, taken from s->pidfd */
 	pid_t pid = -1;
-	uint64_t hb = 0, hb_ms = 0;
+	struct amp_rproc_wdog wd = { 0, 0 };
 
 	for (;;) {
 		struct pollfd pf[2];
@@ -361,43 +315,38 @@ static void *monitor(void *arg)
 		bool running;
 		int timeout = -1, n;
 
-		pthread_mutex_lock(&s->mu);
+		pthread_mutex_lock(&s->run.mu);
 		if (s->quit) {
-			pthread_mutex_unlock(&s->mu);
+			pthread_mutex_unlock(&s->run.mu);
 			break;
 		}
-		if (seen != s->gen) {
+		if (seen != s->run.gen) {
 			/* the pidfd is ours from now on (stop leaves it) */
 			if (fd >= 0)
 				close(fd);
 			fd = s->pidfd;
 			s->pidfd = -1;
 			pid = s->pid;
-			seen = s->gen;
-			hb = __atomic_load_n(&s->page->heartbeat,
-					     __ATOMIC_ACQUIRE);
-			hb_ms = now_ms();
+			seen = s->run.gen;
+			amp_rproc_wdog_reset(
+				&wd, __atomic_load_n(&s->page->heartbeat,
+						     __ATOMIC_ACQUIRE));
 		}
-		gen = s->gen;
-		running = s->running && fd >= 0 && reported != gen;
-		pthread_mutex_unlock(&s->mu);
+		gen = s->run.gen;
+		running = s->run.running && fd >= 0 && reported != gen;
+		pthread_mutex_unlock(&s->run.mu);
 
-		if (running && s->watchdog_ms) {
-			uint64_t h = __atomic_load_n(&s->page->heartbeat,
-						     __ATOMIC_ACQUIRE);
-			uint64_t t = now_ms();
-
-			if (h != hb) {
-				hb = h;
-				hb_ms = t;
-			} else if (t - hb_ms >= s->watchdog_ms) {
-				reported = gen;
-				close(fd);
-				fd = -1;
-				report_hang(s, gen);
-				continue;
-			}
-			timeout = (int)(s->watchdog_ms / 8) + 1;
+		if (running && s->watchdog_ms &&
+		    amp_rproc_wdog_expired(&wd,
+					   __atomic_load_n(&s->page->heartbeat,
+							   __ATOMIC_ACQUIRE),
+					   s->watchdog_ms, &timeout)) {
+			reported = gen;
+			close(fd);
+			fd = -1;
+			amp_rproc_run_report_hang(s->rp, &s->run, gen,
+						  s->watchdog_ms);
+			continue;
 		}
 		pf[0] = (struct pollfd){ .fd = s->ctl, .events = POLLIN };
 		pf[1] = (struct pollfd){ .fd = running ? fd : -1,
@@ -445,7 +394,7 @@ int amp_rproc_sim_create(const struct amp_rproc_sim_config *cfg,
 	s->sock = -1;
 	s->iommu = cfg->iommu;
 	s->watchdog_ms = cfg->watchdog_ms;
-	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->run.mu, NULL);
 	pthread_mutex_init(&s->agent_mu, NULL);
 	amp_rproc_link_init(&s->link, NULL, &s->bell, wake_poller, s);
 	ret = find_launcher(cfg->launcher, s->launcher, sizeof(s->launcher));
@@ -510,7 +459,7 @@ fail:
 		close(s->pagefd);
 	if (s->ctl >= 0)
 		close(s->ctl);
-	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->run.mu);
 	amp_rproc_link_fini(&s->link);
 	pthread_mutex_destroy(&s->agent_mu);
 	free(s);
@@ -559,9 +508,9 @@ int amp_rproc_sim_pid(struct amp_rproc *rp)
 
 	if (!s)
 		return -1;
-	pthread_mutex_lock(&s->mu);
-	pid = s->running ? (int)s->pid : -1;
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_lock(&s->run.mu);
+	pid = s->run.running ? (int)s->pid : -1;
+	pthread_mutex_unlock(&s->run.mu);
 	return pid;
 }
 

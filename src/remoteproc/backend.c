@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* What the Linux backends share around their monitor: see backend.h. */
+#include "remoteproc/backend.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ampshm/types.h>
+
+#include "remoteproc/rproc_internal.h"
+
+struct report {
+	struct amp_rproc_run *run;
+	unsigned gen;
+};
+
+/* Under the coprocessor's lock: is the run we saw end still running? */
+static bool still_current(void *ctx)
+{
+	struct report *r = ctx;
+	bool cur;
+
+	pthread_mutex_lock(&r->run->mu);
+	cur = r->run->running && r->run->gen == r->gen;
+	pthread_mutex_unlock(&r->run->mu);
+	return cur;
+}
+
+void amp_rproc_run_report(struct amp_rproc *rp, struct amp_rproc_run *run,
+			  unsigned gen, const char *why, uint64_t da,
+			  uint64_t pc)
+{
+	struct report r = { run, gen };
+
+	amp_rproc__report_crash_if(rp, why, da, pc, still_current, &r);
+}
+
+void amp_rproc_run_report_hang(struct amp_rproc *rp, struct amp_rproc_run *run,
+			       unsigned gen, unsigned ms)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "watchdog: no heartbeat for %u ms", ms);
+	amp_rproc_run_report(rp, run, gen, why, AMP_ADDR_ANY, AMP_ADDR_ANY);
+}
+
+uint64_t amp_rproc_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void amp_rproc_poke(int fd)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) < 0)
+		(void)0; /* saturated: a wake-up is pending anyway */
+}
+
+void amp_rproc_wdog_reset(struct amp_rproc_wdog *w, uint64_t beat)
+{
+	w->beat = beat;
+	w->since_us = amp_rproc_now_us();
+}
+
+bool amp_rproc_wdog_expired(struct amp_rproc_wdog *w, uint64_t beat,
+			    unsigned ms, int *timeout_ms)
+{
+	uint64_t t = amp_rproc_now_us();
+
+	if (beat != w->beat) {
+		w->beat = beat;
+		w->since_us = t;
+	} else if (t - w->since_us >= ms * 1000ull) {
+		return true;
+	}
+	*timeout_ms = (int)(ms / 8) + 1;
+	return false;
+}
