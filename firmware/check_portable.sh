@@ -4,8 +4,11 @@
 # the RPMsg/virtio layers they use: freestanding, no libc headers, and
 # nothing left undefined but the compiler runtime. The apps are built
 # against two memory maps: the simulated core's and the qemu-virt
-# board's, whose C files (and the ARMv7 ones) are compiled too. The real
-# qemu-virt images are linked by firmware/qemu.cmake. Exit 77 (ctest
+# board's, whose C files (and the ARMv7 ones) are compiled too. As the
+# firmware builds them: the remote's code only (AMP_RPMSG_REMOTE_ONLY,
+# src/virtio/role.h), so a remote that referenced the host's code would
+# be caught here. The real qemu-virt images are linked by
+# firmware/qemu.cmake. Exit 77 (ctest
 # SKIP_RETURN_CODE) if clang is not installed.
 set -eu
 src=$1
@@ -23,6 +26,7 @@ cc() {
 			-ffreestanding -fno-builtin -nostdlib -std=c11 -O2 \
 			-Wall -Wextra -Wshadow -Wstrict-prototypes \
 			-Wmissing-prototypes -Wno-unused-parameter -Werror \
+			-DAMP_RPMSG_REMOTE_ONLY \
 			-I"$src/firmware/include" \
 			-I"$src/firmware/boards/$board/include" \
 			-I"$src/firmware/boards/armv7/include" \

@@ -6,7 +6,10 @@
  *
  * Cache maintenance comes from cache.h (amp_cache_*), which the layers call
  * for every vring field and buffer they hand over, unless the port says the
- * shared memory is coherent (AMP_IPC_F_COHERENT).
+ * shared memory is coherent (AMP_IPC_F_COHERENT): amp_cache_clean() for
+ * what they wrote, amp_cache_flush() for what the peer wrote (fields
+ * shorter than a line, whose lines a safe invalidation flushes anyway, or
+ * memory this side never writes: the same effect as an invalidation).
  *
  * Address translation is done by the library itself from the port's table
  * of regions, always bounds-checked: an address from the other side that
@@ -108,7 +111,7 @@ struct amp_ipc_port {
  *         region (including on arithmetic overflow)
  */
 AMP_API void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
-		       uint64_t len);
+			       uint64_t len);
 
 /**
  * @brief Translate a device address range (resource-table numbering).
@@ -118,7 +121,7 @@ AMP_API void *amp_ipc_pa_to_va(const struct amp_ipc_port *port, amp_pa_t pa,
  * @return local pointer, or NULL if out of every region
  */
 AMP_API void *amp_ipc_da_to_va(const struct amp_ipc_port *port, amp_da_t da,
-		       uint64_t len);
+			       uint64_t len);
 
 /**
  * @brief Translate a local pointer range to its bus/physical address.
@@ -129,7 +132,7 @@ AMP_API void *amp_ipc_da_to_va(const struct amp_ipc_port *port, amp_da_t da,
  * @return 0, or -EFAULT if the range is outside every region
  */
 AMP_API int amp_ipc_va_to_pa(const struct amp_ipc_port *port, const void *va,
-		     size_t len, amp_pa_t *pa);
+			     size_t len, amp_pa_t *pa);
 
 /**
  * @brief Translate a local pointer range to its device address.
@@ -140,7 +143,7 @@ AMP_API int amp_ipc_va_to_pa(const struct amp_ipc_port *port, const void *va,
  * @return 0, or -EFAULT if the range is outside every region
  */
 AMP_API int amp_ipc_va_to_da(const struct amp_ipc_port *port, const void *va,
-		     size_t len, amp_da_t *da);
+			     size_t len, amp_da_t *da);
 
 /**
  * @brief Full memory barrier through the port (C11 seq_cst fence if the

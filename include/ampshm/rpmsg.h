@@ -24,6 +24,13 @@
  * Freestanding: no allocation (the caller supplies endpoints, slot
  * arrays and buffers), no OS call outside the port (ipc_port.h).
  *
+ * A coprocessor that is only ever the remote builds the library's
+ * src/virtio and src/rpmsg with AMP_RPMSG_REMOTE_ONLY defined (the
+ * firmware does): the host's side (amp_rpmsg_host_init(),
+ * amp_rpmsg_host_init_rsc() and the virtqueue's driver role) is then not
+ * compiled, and nothing of it is linked; the remote's behaviour is the
+ * same.
+ *
  * Threads: every call takes the port's lock (if it has one) around local
  * state. Endpoint callbacks run from amp_rpmsg_process() without that lock
  * but under the port's (recursive) callback lock, holding a reference on
@@ -253,6 +260,8 @@ struct amp_rpmsg_dev {
  * @return 0 or a negative errno (-EINVAL bad entry/config, -EFAULT
  *         addresses outside the port's regions)
  *
+ * Not in a remote-only build (AMP_RPMSG_REMOTE_ONLY).
+ *
  * Follows OpenAMP's order: writes status ACKNOWLEDGE|DRIVER, gfeatures
  * (dfeatures & cfg->features, bit 0 only), FEATURES_OK, sets up both
  * vrings (allocating them from cfg->vring_mem when their da is ANY and
@@ -260,7 +269,7 @@ struct amp_rpmsg_dev {
  * and notifies the remote.
  */
 AMP_API int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
-			const struct amp_rpmsg_host_cfg *cfg);
+				const struct amp_rpmsg_host_cfg *cfg);
 
 /**
  * @brief Start the remote (virtio device) side over a VDEV entry.
@@ -273,8 +282,8 @@ AMP_API int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
  * Tests the DRIVER_OK bit (not equality), then adopts the host's vrings.
  */
 AMP_API int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
-			  const struct amp_rpmsg_remote_cfg *cfg,
-			  uint32_t timeout_us);
+				  const struct amp_rpmsg_remote_cfg *cfg,
+				  uint32_t timeout_us);
 
 /**
  * @brief Start the host side from a resource table anywhere in shared
@@ -286,10 +295,12 @@ AMP_API int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
  * @param table the loaded resource table (shared with the remote)
  * @param size bytes of the table
  * @return 0, -ENOENT (no RPMsg VDEV), or amp_rpmsg_host_init()'s errors
+ *
+ * Not in a remote-only build (AMP_RPMSG_REMOTE_ONLY).
  */
 AMP_API int amp_rpmsg_host_init_rsc(struct amp_rpmsg_dev *rdev,
-			    const struct amp_rpmsg_host_cfg *cfg, void *table,
-			    size_t size);
+				    const struct amp_rpmsg_host_cfg *cfg,
+				    void *table, size_t size);
 
 /**
  * @brief Start the remote side from a resource table anywhere in shared
@@ -303,8 +314,9 @@ AMP_API int amp_rpmsg_host_init_rsc(struct amp_rpmsg_dev *rdev,
  * @return 0, -ENOENT, or amp_rpmsg_remote_init()'s errors
  */
 AMP_API int amp_rpmsg_remote_init_rsc(struct amp_rpmsg_dev *rdev,
-			      const struct amp_rpmsg_remote_cfg *cfg,
-			      void *table, size_t size, uint32_t timeout_us);
+				      const struct amp_rpmsg_remote_cfg *cfg,
+				      void *table, size_t size,
+				      uint32_t timeout_us);
 
 /**
  * @brief Stop using the device: unlink every endpoint (no announcement).
@@ -319,7 +331,7 @@ AMP_API void amp_rpmsg_deinit(struct amp_rpmsg_dev *rdev);
  * @param priv passed to @p cb
  */
 AMP_API void amp_rpmsg_set_ns_bind_cb(struct amp_rpmsg_dev *rdev,
-			      amp_rpmsg_ns_bind_cb cb, void *priv);
+				      amp_rpmsg_ns_bind_cb cb, void *priv);
 
 /**
  * @brief Register the callback told about every bad input dropped.
@@ -328,7 +340,7 @@ AMP_API void amp_rpmsg_set_ns_bind_cb(struct amp_rpmsg_dev *rdev,
  * @param priv passed to @p cb
  */
 AMP_API void amp_rpmsg_set_err_cb(struct amp_rpmsg_dev *rdev, amp_ipc_err_cb cb,
-			  void *priv);
+				  void *priv);
 
 /**
  * @brief Create an endpoint.
@@ -348,9 +360,10 @@ AMP_API void amp_rpmsg_set_err_cb(struct amp_rpmsg_dev *rdev, amp_ipc_err_cb cb,
  * ANY is announced to the peer.
  */
 AMP_API int amp_rpmsg_create_ept(struct amp_rpmsg_endpoint *ept,
-			 struct amp_rpmsg_dev *rdev, const char *name,
-			 uint32_t src, uint32_t dest, amp_rpmsg_ept_cb cb,
-			 amp_rpmsg_ns_unbind_cb unbind_cb, void *priv);
+				 struct amp_rpmsg_dev *rdev, const char *name,
+				 uint32_t src, uint32_t dest,
+				 amp_rpmsg_ept_cb cb,
+				 amp_rpmsg_ns_unbind_cb unbind_cb, void *priv);
 
 /**
  * @brief Destroy an endpoint (announcing it if it was announced).
@@ -379,7 +392,7 @@ AMP_API bool amp_rpmsg_ept_is_bound(const struct amp_rpmsg_endpoint *ept);
  *         -ETIMEDOUT, -EIO (queue broken by bad peer input)
  */
 AMP_API int amp_rpmsg_send(struct amp_rpmsg_endpoint *ept, const void *data,
-		   size_t len);
+			   size_t len);
 
 /**
  * @brief Like amp_rpmsg_send() but never waits (-EAGAIN when no buffer).
@@ -389,7 +402,7 @@ AMP_API int amp_rpmsg_send(struct amp_rpmsg_endpoint *ept, const void *data,
  * @return @p len or a negative errno
  */
 AMP_API int amp_rpmsg_trysend(struct amp_rpmsg_endpoint *ept, const void *data,
-		      size_t len);
+			      size_t len);
 
 /**
  * @brief Send to an explicit destination, waiting for a buffer.
@@ -400,7 +413,7 @@ AMP_API int amp_rpmsg_trysend(struct amp_rpmsg_endpoint *ept, const void *data,
  * @return @p len or a negative errno
  */
 AMP_API int amp_rpmsg_sendto(struct amp_rpmsg_endpoint *ept, const void *data,
-		     size_t len, uint32_t dst);
+			     size_t len, uint32_t dst);
 
 /**
  * @brief amp_rpmsg_sendto() without waiting.
@@ -410,8 +423,8 @@ AMP_API int amp_rpmsg_sendto(struct amp_rpmsg_endpoint *ept, const void *data,
  * @param dst destination address
  * @return @p len or a negative errno
  */
-AMP_API int amp_rpmsg_trysendto(struct amp_rpmsg_endpoint *ept, const void *data,
-			size_t len, uint32_t dst);
+AMP_API int amp_rpmsg_trysendto(struct amp_rpmsg_endpoint *ept,
+				const void *data, size_t len, uint32_t dst);
 
 /**
  * @brief Send with explicit source and destination, waiting for a buffer.
@@ -422,8 +435,9 @@ AMP_API int amp_rpmsg_trysendto(struct amp_rpmsg_endpoint *ept, const void *data
  * @param len payload bytes
  * @return @p len or a negative errno
  */
-AMP_API int amp_rpmsg_send_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
-			      uint32_t dst, const void *data, size_t len);
+AMP_API int amp_rpmsg_send_offchannel(struct amp_rpmsg_endpoint *ept,
+				      uint32_t src, uint32_t dst,
+				      const void *data, size_t len);
 
 /**
  * @brief amp_rpmsg_send_offchannel() without waiting.
@@ -434,8 +448,9 @@ AMP_API int amp_rpmsg_send_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t s
  * @param len payload bytes
  * @return @p len or a negative errno
  */
-AMP_API int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src,
-				 uint32_t dst, const void *data, size_t len);
+AMP_API int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept,
+					 uint32_t src, uint32_t dst,
+					 const void *data, size_t len);
 
 /**
  * @brief Get a TX buffer to fill in place (zero copy).
@@ -449,7 +464,7 @@ AMP_API int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept, uint32_
  * amp_rpmsg_release_tx_buffer().
  */
 AMP_API void *amp_rpmsg_get_tx_payload_buffer(struct amp_rpmsg_endpoint *ept,
-				      uint32_t *size, bool wait);
+					      uint32_t *size, bool wait);
 
 /**
  * @brief Send a buffer from amp_rpmsg_get_tx_payload_buffer() to the bound
@@ -460,7 +475,7 @@ AMP_API void *amp_rpmsg_get_tx_payload_buffer(struct amp_rpmsg_endpoint *ept,
  * @return @p len, or -EINVAL (not such a buffer), -EMSGSIZE, -ENOTCONN
  */
 AMP_API int amp_rpmsg_send_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
-			  size_t len);
+				  size_t len);
 
 /**
  * @brief Zero-copy send to an explicit destination.
@@ -471,7 +486,7 @@ AMP_API int amp_rpmsg_send_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
  * @return @p len or a negative errno
  */
 AMP_API int amp_rpmsg_sendto_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
-			    size_t len, uint32_t dst);
+				    size_t len, uint32_t dst);
 
 /**
  * @brief Zero-copy send with explicit source and destination.
@@ -483,8 +498,8 @@ AMP_API int amp_rpmsg_sendto_nocopy(struct amp_rpmsg_endpoint *ept, void *data,
  * @return @p len or a negative errno
  */
 AMP_API int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept,
-				     uint32_t src, uint32_t dst, void *data,
-				     size_t len);
+					     uint32_t src, uint32_t dst,
+					     void *data, size_t len);
 
 /**
  * @brief Give back an unsent TX buffer.
@@ -492,7 +507,8 @@ AMP_API int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept,
  * @param data payload pointer from amp_rpmsg_get_tx_payload_buffer()
  * @return 0 or -EINVAL
  */
-AMP_API int amp_rpmsg_release_tx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
+AMP_API int amp_rpmsg_release_tx_buffer(struct amp_rpmsg_endpoint *ept,
+					void *data);
 
 /**
  * @brief Keep an RX buffer after the callback returns (call it from the
@@ -501,7 +517,8 @@ AMP_API int amp_rpmsg_release_tx_buffer(struct amp_rpmsg_endpoint *ept, void *da
  * @param data payload pointer passed to the callback
  * @return 0 or -EINVAL
  */
-AMP_API int amp_rpmsg_hold_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
+AMP_API int amp_rpmsg_hold_rx_buffer(struct amp_rpmsg_endpoint *ept,
+				     void *data);
 
 /**
  * @brief Give a held RX buffer back to the peer.
@@ -509,7 +526,8 @@ AMP_API int amp_rpmsg_hold_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data)
  * @param data payload pointer passed to the callback
  * @return 0 or -EINVAL (not held)
  */
-AMP_API int amp_rpmsg_release_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data);
+AMP_API int amp_rpmsg_release_rx_buffer(struct amp_rpmsg_endpoint *ept,
+					void *data);
 
 /**
  * @brief Deliver every pending message to its endpoint's callback.
@@ -540,7 +558,8 @@ AMP_API uint32_t amp_rpmsg_max_payload(const struct amp_rpmsg_dev *rdev);
  * @param rdev device
  * @param timeout_us microseconds (default 15 s like Linux)
  */
-AMP_API void amp_rpmsg_set_tx_timeout(struct amp_rpmsg_dev *rdev, uint32_t timeout_us);
+AMP_API void amp_rpmsg_set_tx_timeout(struct amp_rpmsg_dev *rdev,
+				      uint32_t timeout_us);
 
 /**
  * @brief Copy the counters.
@@ -548,7 +567,7 @@ AMP_API void amp_rpmsg_set_tx_timeout(struct amp_rpmsg_dev *rdev, uint32_t timeo
  * @param st result
  */
 AMP_API void amp_rpmsg_get_stats(struct amp_rpmsg_dev *rdev,
-			 struct amp_rpmsg_stats *st);
+				 struct amp_rpmsg_stats *st);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,11 @@
  *
  * Freestanding: no allocation, no OS call; the caller supplies the
  * per-descriptor state array (struct amp_vq_slot[num]).
+ *
+ * Built with AMP_RPMSG_REMOTE_ONLY (a coprocessor that is only the
+ * device), the driver role is left out: amp_vq_driver_set_buf(),
+ * amp_vq_driver_post() and amp_vq_driver_get_used() are not defined, and
+ * amp_vq_init() refuses AMP_VQ_DRIVER (-EINVAL).
  */
 #ifndef AMPSHM_VIRTQUEUE_H
 #define AMPSHM_VIRTQUEUE_H
@@ -132,9 +137,9 @@ struct amp_virtqueue {
  * device role adopts the indices it finds.
  */
 AMP_API int amp_vq_init(struct amp_virtqueue *vq, enum amp_vq_role role,
-		unsigned int num, void *mem, size_t align,
-		struct amp_vq_slot *slots, const struct amp_ipc_port *port,
-		uint32_t notifyid);
+			unsigned int num, void *mem, size_t align,
+			struct amp_vq_slot *slots,
+			const struct amp_ipc_port *port, uint32_t notifyid);
 
 /**
  * @brief Bind descriptor @p id to a buffer (driver role).
@@ -144,8 +149,8 @@ AMP_API int amp_vq_init(struct amp_virtqueue *vq, enum amp_vq_role role,
  * @param size buffer size in bytes
  * @return 0, -EINVAL, or -EFAULT if the buffer is not in a port region
  */
-AMP_API int amp_vq_driver_set_buf(struct amp_virtqueue *vq, uint16_t id, void *va,
-			  uint32_t size);
+AMP_API int amp_vq_driver_set_buf(struct amp_virtqueue *vq, uint16_t id,
+				  void *va, uint32_t size);
 
 /**
  * @brief Post descriptor @p id (driver role) and publish it.
@@ -157,8 +162,8 @@ AMP_API int amp_vq_driver_set_buf(struct amp_virtqueue *vq, uint16_t id, void *v
  *
  * The descriptor is rewritten from the driver's private copy each time.
  */
-AMP_API int amp_vq_driver_post(struct amp_virtqueue *vq, uint16_t id, uint32_t len,
-		       bool device_writes);
+AMP_API int amp_vq_driver_post(struct amp_virtqueue *vq, uint16_t id,
+			       uint32_t len, bool device_writes);
 
 /**
  * @brief Take the next used buffer back (driver role).
@@ -173,7 +178,7 @@ AMP_API int amp_vq_driver_post(struct amp_virtqueue *vq, uint16_t id, uint32_t l
  * next entry is tried.
  */
 AMP_API int amp_vq_driver_get_used(struct amp_virtqueue *vq, uint16_t *id,
-			   uint32_t *len);
+				   uint32_t *len);
 
 /**
  * @brief Take the next available buffer (device role).
@@ -188,8 +193,8 @@ AMP_API int amp_vq_driver_get_used(struct amp_virtqueue *vq, uint16_t *id,
  * with the descriptor's own length (OpenAMP drivers reuse the used length
  * as the buffer size), so that the driver does not lose the buffer.
  */
-AMP_API int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void **va,
-			    uint32_t *len);
+AMP_API int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id,
+				    void **va, uint32_t *len);
 
 /**
  * @brief Return a held buffer in the used ring (device role).
@@ -198,7 +203,8 @@ AMP_API int amp_vq_device_get_avail(struct amp_virtqueue *vq, uint16_t *id, void
  * @param len bytes written into the buffer
  * @return 0, or -EINVAL if @p id is not held or @p len is too large
  */
-AMP_API int amp_vq_device_put_used(struct amp_virtqueue *vq, uint16_t id, uint32_t len);
+AMP_API int amp_vq_device_put_used(struct amp_virtqueue *vq, uint16_t id,
+				   uint32_t len);
 
 /**
  * @brief Whether the other side asked to be notified (NO_INTERRUPT /
@@ -242,7 +248,7 @@ AMP_API bool amp_vq_pending(struct amp_virtqueue *vq);
  * @param detail offending value
  */
 AMP_API void amp_vq_report(struct amp_virtqueue *vq, enum amp_ipc_err err,
-		   uint64_t detail);
+			   uint64_t detail);
 
 #ifdef __cplusplus
 }

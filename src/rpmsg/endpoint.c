@@ -19,8 +19,44 @@
  */
 #include "rpmsg/rpmsg_internal.h"
 
-struct amp_rpmsg_endpoint *amp_rpmsg__ept_find(struct amp_rpmsg_dev *rdev,
-					       uint32_t addr)
+/* ---- the port's locks ---------------------------------------------------- */
+
+static void port_call(const struct amp_ipc_port *port, void (*fn)(void *))
+{
+	if (fn)
+		fn(port->priv);
+}
+
+AMP_NOINLINE void amp_rpmsg__lock(struct amp_rpmsg_dev *rdev)
+{
+	port_call(rdev->port, rdev->port->ops->lock);
+}
+
+AMP_NOINLINE void amp_rpmsg__unlock(struct amp_rpmsg_dev *rdev)
+{
+	port_call(rdev->port, rdev->port->ops->unlock);
+}
+
+AMP_NOINLINE void amp_rpmsg__cb_lock(struct amp_rpmsg_dev *rdev)
+{
+	port_call(rdev->port, rdev->port->ops->cb_lock);
+}
+
+AMP_NOINLINE void amp_rpmsg__cb_unlock(struct amp_rpmsg_dev *rdev)
+{
+	port_call(rdev->port, rdev->port->ops->cb_unlock);
+}
+
+uint32_t amp_rpmsg__wait_prepare(const struct amp_ipc_port *port)
+{
+	return port->ops->wait_prepare ? port->ops->wait_prepare(port->priv) :
+					 0;
+}
+
+/* ---- endpoints ----------------------------------------------------------- */
+
+AMP_NOINLINE struct amp_rpmsg_endpoint *
+amp_rpmsg__ept_find(struct amp_rpmsg_dev *rdev, uint32_t addr)
 {
 	struct amp_rpmsg_endpoint *e;
 
@@ -286,11 +322,9 @@ int amp_rpmsg__dev_start(struct amp_rpmsg_dev *rdev)
 {
 	int ret;
 
-	if (!rdev->tx_timeout_us)
-		rdev->tx_timeout_us = AMP_RPMSG_TX_TIMEOUT_US;
+	/* @rdev was zeroed: no endpoint, no callback running. */
+	rdev->tx_timeout_us = AMP_RPMSG_TX_TIMEOUT_US;
 	rdev->next_addr = AMP_RPMSG_RESERVED_ADDRESSES;
-	rdev->epts = NULL;
-	rdev->cb_frames = NULL;
 	rdev->ready = true;
 	if (rdev->features & (1u << AMP_VIRTIO_RPMSG_F_NS)) {
 		ret = amp_rpmsg__ns_start(rdev);

@@ -11,9 +11,9 @@ int amp_rpmsg__ns_announce(struct amp_rpmsg_endpoint *ept, uint32_t flags)
 {
 	struct amp_rpmsg_ns_msg msg;
 
-	memset(&msg, 0, sizeof(msg));
-	memcpy(msg.name, ept->name,
-	       amp_rpmsg__strnlen(ept->name, AMP_RPMSG_NAME_SIZE - 1));
+	/* create_ept() zero-padded the name. */
+	memcpy(msg.name, ept->name, sizeof(msg.name));
+	msg.name[AMP_RPMSG_NAME_SIZE - 1] = '\0';
 	msg.addr = ept->addr;
 	msg.flags = flags;
 	return amp_rpmsg_send_offchannel(ept, ept->addr, AMP_RPMSG_NS_ADDR,
@@ -33,68 +33,79 @@ static bool name_eq(const char *a, const char *b)
 	return true;
 }
 
+/*
+ * What is wrong with announcement @m (40 bytes, a private copy),
+ * AMP_IPC_ERR_MAX if nothing, and in @bad the offending value.
+ */
+static enum amp_ipc_err ns_check(const struct amp_rpmsg_ns_msg *m,
+				 uint64_t *bad)
+{
+	*bad = m->addr;
+	if (amp_rpmsg__strnlen(m->name, AMP_RPMSG_NAME_SIZE) >=
+	    AMP_RPMSG_NAME_SIZE)
+		return AMP_IPC_ERR_NS_NAME;
+	*bad = m->flags;
+	if (m->flags != AMP_RPMSG_NS_CREATE && m->flags != AMP_RPMSG_NS_DESTROY)
+		return AMP_IPC_ERR_NS_FLAGS;
+	/* A service lives at a dynamic address, never reserved nor ANY. */
+	*bad = m->addr;
+	if (m->addr < AMP_RPMSG_RESERVED_ADDRESSES ||
+	    m->addr == AMP_RPMSG_ADDR_ANY)
+		return AMP_IPC_ERR_NS_ADDR;
+	return AMP_IPC_ERR_MAX;
+}
+
 static int ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
 		 uint32_t src, void *priv)
 {
 	struct amp_rpmsg_dev *rdev = ns_ept->rdev;
 	struct amp_rpmsg_endpoint *e;
 	struct amp_rpmsg_ns_msg msg;
-	amp_rpmsg_ns_unbind_cb unbind = NULL;
+	amp_rpmsg_ns_unbind_cb unbind;
 	amp_rpmsg_ns_bind_cb bind;
+	enum amp_ipc_err err;
+	struct amp_rpmsg_cb_frame f;
 	void *bind_priv;
+	uint64_t bad;
+	bool create;
 
 	(void)src;
 	(void)priv;
 	if (!rdev)
 		return 0;
-	if (len != sizeof(msg)) {
-		amp_rpmsg__report(rdev, AMP_IPC_ERR_NS_LEN, len);
+	err = AMP_IPC_ERR_NS_LEN;
+	bad = len;
+	if (len == sizeof(msg)) {
+		/* Work on a private copy, read once: the buffer is shared. */
+		memcpy(&msg, data, sizeof(msg));
+		err = ns_check(&msg, &bad);
+	}
+	if (err != AMP_IPC_ERR_MAX) {
+		amp_rpmsg__report(rdev, err, bad);
 		return 0;
 	}
-	/* Work on a private copy, read once: the buffer is shared. */
-	memcpy(&msg, data, sizeof(msg));
-	if (amp_rpmsg__strnlen(msg.name, AMP_RPMSG_NAME_SIZE) >=
-	    AMP_RPMSG_NAME_SIZE) {
-		amp_rpmsg__report(rdev, AMP_IPC_ERR_NS_NAME, msg.addr);
-		return 0;
-	}
-	if (msg.flags != AMP_RPMSG_NS_CREATE &&
-	    msg.flags != AMP_RPMSG_NS_DESTROY) {
-		amp_rpmsg__report(rdev, AMP_IPC_ERR_NS_FLAGS, msg.flags);
-		return 0;
-	}
-	/* A service lives at a dynamic address, never reserved nor ANY. */
-	if (msg.addr < AMP_RPMSG_RESERVED_ADDRESSES ||
-	    msg.addr == AMP_RPMSG_ADDR_ANY) {
-		amp_rpmsg__report(rdev, AMP_IPC_ERR_NS_ADDR, msg.addr);
-		return 0;
-	}
+	create = msg.flags == AMP_RPMSG_NS_CREATE;
 
+	/*
+	 * Linux's rules: a create binds a named local endpoint still waiting
+	 * for its peer; a destroy unbinds the one bound to that address.
+	 */
 	amp_rpmsg__lock(rdev);
-	for (e = rdev->epts; e; e = e->next) {
-		if (e == ns_ept || !e->name[0] || !name_eq(e->name, msg.name))
-			continue;
-		if (msg.flags == AMP_RPMSG_NS_CREATE &&
-		    e->dest_addr == AMP_RPMSG_ADDR_ANY)
+	for (e = rdev->epts; e; e = e->next)
+		if (e != ns_ept && e->name[0] && name_eq(e->name, msg.name) &&
+		    e->dest_addr == (create ? AMP_RPMSG_ADDR_ANY : msg.addr))
 			break;
-		if (msg.flags == AMP_RPMSG_NS_DESTROY &&
-		    e->dest_addr == msg.addr)
-			break;
-	}
-	if (e && msg.flags == AMP_RPMSG_NS_CREATE) {
-		e->dest_addr = msg.addr; /* bind a waiting local endpoint */
+	if (!e) {
+		bind = rdev->ns_bind_cb;
+		bind_priv = rdev->ns_bind_priv;
 		amp_rpmsg__unlock(rdev);
+		if (create && bind)
+			bind(rdev, msg.name, msg.addr, bind_priv);
 		return 0;
 	}
-	if (e) {
-		struct amp_rpmsg_cb_frame f;
-
-		e->dest_addr = AMP_RPMSG_ADDR_ANY;
-		unbind = e->ns_unbind_cb;
-		if (!unbind) {
-			amp_rpmsg__unlock(rdev);
-			return 0;
-		}
+	e->dest_addr = create ? msg.addr : AMP_RPMSG_ADDR_ANY;
+	unbind = create ? NULL : e->ns_unbind_cb;
+	if (unbind) {
 		/* A reference, so that @e is not destroyed under unbind. */
 		amp_rpmsg__frame_push(rdev, e, &f);
 		amp_rpmsg__unlock(rdev);
@@ -102,14 +113,8 @@ static int ns_cb(struct amp_rpmsg_endpoint *ns_ept, void *data, size_t len,
 			unbind(e);
 		amp_rpmsg__lock(rdev);
 		amp_rpmsg__frame_leave(rdev, &f);
-		amp_rpmsg__unlock(rdev);
-		return 0;
 	}
-	bind = rdev->ns_bind_cb;
-	bind_priv = rdev->ns_bind_priv;
 	amp_rpmsg__unlock(rdev);
-	if (msg.flags == AMP_RPMSG_NS_CREATE && bind)
-		bind(rdev, msg.name, msg.addr, bind_priv);
 	return 0;
 }
 

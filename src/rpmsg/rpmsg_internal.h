@@ -16,6 +16,7 @@
 #include <ampshm/rpmsg.h>
 
 #include "virtio/compat.h"
+#include "virtio/role.h"
 
 /* struct amp_vq_slot::user states for RPMsg buffers. */
 #define AMP_RPMSG_SLOT_NONE 0 /* in the ring or in a free list */
@@ -47,29 +48,23 @@ struct amp_rpmsg_cb_frame {
 	struct amp_rpmsg_cb_frame *next;
 };
 
-static inline void amp_rpmsg__lock(struct amp_rpmsg_dev *rdev)
+/* Whether @rdev is the host; always false in a remote-only build. */
+static inline bool amp_rpmsg__is_host(const struct amp_rpmsg_dev *rdev)
 {
-	if (rdev->port->ops->lock)
-		rdev->port->ops->lock(rdev->port->priv);
+	return AMP_HOST_ROLE && rdev->role == AMP_RPMSG_HOST;
 }
 
-static inline void amp_rpmsg__unlock(struct amp_rpmsg_dev *rdev)
-{
-	if (rdev->port->ops->unlock)
-		rdev->port->ops->unlock(rdev->port->priv);
-}
+/*
+ * The port's lock and callback lock, if it has them (endpoint.c). Out of
+ * line: they are taken in many places.
+ */
+void amp_rpmsg__lock(struct amp_rpmsg_dev *rdev);
+void amp_rpmsg__unlock(struct amp_rpmsg_dev *rdev);
+void amp_rpmsg__cb_lock(struct amp_rpmsg_dev *rdev);
+void amp_rpmsg__cb_unlock(struct amp_rpmsg_dev *rdev);
 
-static inline void amp_rpmsg__cb_lock(struct amp_rpmsg_dev *rdev)
-{
-	if (rdev->port->ops->cb_lock)
-		rdev->port->ops->cb_lock(rdev->port->priv);
-}
-
-static inline void amp_rpmsg__cb_unlock(struct amp_rpmsg_dev *rdev)
-{
-	if (rdev->port->ops->cb_unlock)
-		rdev->port->ops->cb_unlock(rdev->port->priv);
-}
+/* The port's wait_prepare() token, 0 if it cannot wait (endpoint.c). */
+uint32_t amp_rpmsg__wait_prepare(const struct amp_ipc_port *port);
 
 /* ---- endpoint core (endpoint.c) ---- */
 

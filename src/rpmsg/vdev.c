@@ -2,7 +2,8 @@
 /*
  * The resource-table VDEV handshake for RPMsg, both roles: features,
  * status byte, vring placement and the layout checks, then the start of
- * the virtio transport. Freestanding.
+ * the virtio transport. The host's side is left out of a remote-only
+ * build (virtio/role.h). Freestanding.
  *
  * The VDEV entry is shared with the other side, which may rewrite it at
  * any time. Each role reads the fields it needs exactly once into a local
@@ -10,14 +11,218 @@
  * then keeps its own copy of the layout it built (in the virtqueues and
  * the device) and never reads it back from the table.
  */
-#include <ampshm/cache.h>
-
 #include "rpmsg/rpmsg_internal.h"
 
-/* The fields of a VDEV entry with two vrings, read once. */
+static bool port_ok(const struct amp_ipc_port *port)
+{
+	return port && port->ops && port->ops->notify;
+}
+
+/* The header fields of a VDEV entry the roles use, read once. */
+struct vdev_head {
+	uint32_t notifyid, dfeatures, gfeatures;
+};
+
+/*
+ * Read the header of entry @vdev once into @h and check it: an RPMsg VDEV
+ * with two vrings or more that, config space included, fits in @avail
+ * (bytes of the table from @vdev on; 0: unknown, the caller vouches for
+ * the header and two vrings).
+ */
+static int vdev_head(const struct amp_ipc_port *port, struct amp_rsc_vdev *vdev,
+		     size_t avail, struct vdev_head *h)
+{
+	const size_t two = sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring);
+	uint32_t type, id, config_len, nvr;
+
+	if (avail && avail < two)
+		return -EINVAL;
+	amp_ipc__inval(port, vdev, two);
+	type = AMP_READ_ONCE(vdev->type);
+	id = AMP_READ_ONCE(vdev->id);
+	h->notifyid = AMP_READ_ONCE(vdev->notifyid);
+	h->dfeatures = AMP_READ_ONCE(vdev->dfeatures);
+	h->gfeatures = AMP_READ_ONCE(vdev->gfeatures);
+	config_len = AMP_READ_ONCE(vdev->config_len);
+	nvr = AMP_READ_ONCE(vdev->num_of_vrings);
+	if (type != AMP_RSC_VDEV || id != AMP_VIRTIO_ID_RPMSG || nvr < 2)
+		return -EINVAL;
+	/* 32-bit sums: nvr * 20 < 2^13, checked against what is left. */
+	if (avail && (config_len > avail ||
+		      sizeof(*vdev) + nvr * sizeof(struct amp_rsc_vring) >
+			      avail - config_len))
+		return -EINVAL;
+	return 0;
+}
+
+/* Vring @i (0 or 1) of entry @vdev, read once into @rv (vdev_head()
+ * invalidated it). */
+static void vring_read(const struct amp_rsc_vdev *vdev, unsigned int i,
+		       struct amp_rsc_vring *rv)
+{
+	const struct amp_rsc_vring *v = &vdev->vring[i];
+
+	rv->da = AMP_READ_ONCE(v->da);
+	rv->align = AMP_READ_ONCE(v->align);
+	rv->num = AMP_READ_ONCE(v->num);
+	rv->notifyid = AMP_READ_ONCE(v->notifyid);
+	rv->reserved = 0;
+}
+
+/*
+ * Check vring @rv of a snapshot (geometry, room in @slots/@nslots) and
+ * return its size in bytes, 0 if it is unusable.
+ */
+static size_t vring_check(const struct amp_rsc_vring *rv,
+			  struct amp_vq_slot *slots, unsigned int nslots)
+{
+	uint32_t num = rv->num, align = rv->align;
+
+	if (!amp_is_pow2(num) || num > AMP_VRING_MAX_NUM || !slots ||
+	    num > nslots)
+		return 0;
+	if (align < 16 || align > (1u << 20) || !amp_is_pow2(align))
+		return 0;
+	return amp_vring_size(num, align);
+}
+
+/* Transport set-up shared by both roles, once the vrings are in place. */
+static int vio_start(struct amp_rpmsg_dev *rdev)
+{
+	rdev->ops = &amp_rpmsg__virtio_ops;
+	/* No error callback yet: amp_rpmsg_set_err_cb() sets one. */
+	rdev->rvq.stats = &rdev->stats.ipc;
+	rdev->tvq.stats = &rdev->stats.ipc;
+	rdev->rx_hint = AMP_RPMSG_NO_SLOT;
+	rdev->tx_hint = AMP_RPMSG_NO_SLOT;
+	/* Send-side notifications only while waiting for a buffer. */
+	amp_vq_disable_cb(&rdev->tvq);
+	return amp_rpmsg__dev_start(rdev);
+}
+
+/* ---- remote -------------------------------------------------------------- */
+
+/* Wait until the host set DRIVER_OK (and neither FAILED nor NEEDS_RESET). */
+static int wait_driver_ok(const struct amp_ipc_port *port,
+			  struct amp_rsc_vdev *vdev, uint32_t timeout_us)
+{
+	for (;;) {
+		uint32_t token = amp_rpmsg__wait_prepare(port);
+		uint8_t status;
+		int ret;
+
+		amp_ipc__inval(port, &vdev->status, 1);
+		status = AMP_LOAD_ACQUIRE(vdev->status);
+		/* Test the bit: Linux writes intermediate values too. */
+		if ((status & (AMP_VIRTIO_S_DRIVER_OK | AMP_VIRTIO_S_FAILED |
+			       AMP_VIRTIO_S_NEEDS_RESET)) ==
+		    AMP_VIRTIO_S_DRIVER_OK)
+			break;
+		if (!timeout_us || !port->ops->wait)
+			return -EAGAIN;
+		/* timeout_us counts down: one deadline for the whole call. */
+		ret = port->ops->wait(port->priv, token, &timeout_us);
+		if (ret)
+			return ret;
+	}
+	amp_ipc_mb(port);
+	return 0;
+}
+
+static int remote_start(struct amp_rpmsg_dev *rdev,
+			const struct amp_rpmsg_remote_cfg *cfg,
+			struct amp_rsc_vdev *vdev, size_t avail,
+			uint32_t timeout_us)
+{
+	const struct amp_ipc_port *port = cfg->port;
+	struct vdev_head h;
+	uintptr_t start[2];
+	size_t size[2];
+	unsigned int i;
+	int ret;
+
+	if (!vdev || !port_ok(port))
+		return -EINVAL;
+	ret = wait_driver_ok(port, vdev, timeout_us);
+	/* One snapshot of what the host wrote, validated, then used alone. */
+	if (!ret)
+		ret = vdev_head(port, vdev, avail, &h);
+	if (ret)
+		return ret;
+
+	memset(rdev, 0, sizeof(*rdev));
+	rdev->role = AMP_RPMSG_REMOTE;
+	rdev->port = port;
+	rdev->vdev = vdev;
+	rdev->vdev_notifyid = h.notifyid;
+	rdev->features = h.gfeatures & h.dfeatures &
+			 (1u << AMP_VIRTIO_RPMSG_F_NS);
+	/* vring0: remote-to-host (our TX); vring1: host-to-remote (RX). */
+	for (i = 0; i < 2; i++) {
+		struct amp_rsc_vring rv;
+
+		vring_read(vdev, i, &rv);
+		size[i] = vring_check(&rv, cfg->slots[i], cfg->nslots[i]);
+		if (!size[i] || rv.da == AMP_RSC_ADDR_ANY)
+			return -EINVAL;
+		start[i] = (uintptr_t)amp_ipc_da_to_va(port, rv.da, size[i]);
+		if (!start[i])
+			return -EFAULT;
+		ret = amp_vq_init(i ? &rdev->rvq : &rdev->tvq, AMP_VQ_DEVICE,
+				  rv.num, (void *)start[i], rv.align,
+				  cfg->slots[i], port, rv.notifyid);
+		if (ret)
+			return ret;
+	}
+	/* Both inside a region (no wrap-around): they must not overlap. */
+	if (start[0] < start[1] + size[1] && start[1] < start[0] + size[0])
+		return -EINVAL;
+	rdev->tx_free = AMP_RPMSG_NO_SLOT; /* no spare TX buffer yet */
+	return vio_start(rdev);
+}
+
+int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
+			  const struct amp_rpmsg_remote_cfg *cfg,
+			  uint32_t timeout_us)
+{
+	if (!rdev || !cfg)
+		return -EINVAL;
+	return remote_start(rdev, cfg, cfg->vdev, cfg->vdev_size, timeout_us);
+}
+
+int amp_rpmsg_remote_init_rsc(struct amp_rpmsg_dev *rdev,
+			      const struct amp_rpmsg_remote_cfg *cfg,
+			      void *table, size_t size, uint32_t timeout_us)
+{
+	struct amp_rsc_vdev *vdev;
+	int ret;
+
+	if (!rdev || !cfg)
+		return -EINVAL;
+	ret = amp_rsc_find_vdev(table, size, AMP_VIRTIO_ID_RPMSG, &vdev);
+	if (ret)
+		return ret;
+	/* Re-validated against the table's end after DRIVER_OK. */
+	return remote_start(rdev, cfg, vdev,
+			    size - (size_t)((char *)vdev - (char *)table),
+			    timeout_us);
+}
+
+/* ---- host ---------------------------------------------------------------- */
+
+#if AMP_HOST_ROLE
+
+static void set_status(const struct amp_ipc_port *port,
+		       struct amp_rsc_vdev *vdev, uint8_t status)
+{
+	amp_ipc_mb(port);
+	AMP_STORE_RELEASE(vdev->status, status);
+	amp_ipc__clean(port, &vdev->status, 1);
+}
+
+/* What the host reads of the entry, once. */
 struct vdev_snap {
-	uint32_t type, id, notifyid, dfeatures, gfeatures, config_len;
-	uint8_t num_of_vrings;
+	struct vdev_head h;
 	struct amp_rsc_vring vring[2];
 };
 
@@ -26,83 +231,6 @@ struct range {
 	uintptr_t start;
 	uint64_t len;
 };
-
-static void vdev_clean(const struct amp_ipc_port *port, void *p, size_t len)
-{
-	if (!(port->flags & AMP_IPC_F_COHERENT))
-		amp_cache_clean(p, len);
-}
-
-static void vdev_inval(const struct amp_ipc_port *port, void *p, size_t len)
-{
-	if (!(port->flags & AMP_IPC_F_COHERENT))
-		amp_cache_invalidate_range(p, len);
-}
-
-static void set_status(const struct amp_ipc_port *port,
-		       struct amp_rsc_vdev *vdev, uint8_t status)
-{
-	amp_ipc_mb(port);
-	AMP_STORE_RELEASE(vdev->status, status);
-	vdev_clean(port, &vdev->status, 1);
-}
-
-static bool port_ok(const struct amp_ipc_port *port)
-{
-	return port && port->ops && port->ops->notify;
-}
-
-/*
- * Read the entry once. @avail: bytes of the table from @vdev on (0:
- * unknown, the caller vouches for the header and two vrings). The entry,
- * as read, must fit in @avail and have two vrings.
- */
-static int vdev_snapshot(const struct amp_ipc_port *port,
-			 struct amp_rsc_vdev *vdev, size_t avail,
-			 struct vdev_snap *s)
-{
-	const size_t two = sizeof(*vdev) + 2 * sizeof(struct amp_rsc_vring);
-	unsigned int i;
-
-	if (avail && avail < two)
-		return -EINVAL;
-	vdev_inval(port, vdev, two);
-	s->type = AMP_READ_ONCE(vdev->type);
-	s->id = AMP_READ_ONCE(vdev->id);
-	s->notifyid = AMP_READ_ONCE(vdev->notifyid);
-	s->dfeatures = AMP_READ_ONCE(vdev->dfeatures);
-	s->gfeatures = AMP_READ_ONCE(vdev->gfeatures);
-	s->config_len = AMP_READ_ONCE(vdev->config_len);
-	s->num_of_vrings = AMP_READ_ONCE(vdev->num_of_vrings);
-	for (i = 0; i < 2; i++) {
-		struct amp_rsc_vring *v = &vdev->vring[i];
-
-		s->vring[i].da = AMP_READ_ONCE(v->da);
-		s->vring[i].align = AMP_READ_ONCE(v->align);
-		s->vring[i].num = AMP_READ_ONCE(v->num);
-		s->vring[i].notifyid = AMP_READ_ONCE(v->notifyid);
-		s->vring[i].reserved = 0;
-	}
-	if (s->type != AMP_RSC_VDEV || s->id != AMP_VIRTIO_ID_RPMSG ||
-	    s->num_of_vrings < 2)
-		return -EINVAL;
-	if (avail && sizeof(*vdev) +
-				     (uint64_t)s->num_of_vrings *
-					     sizeof(struct amp_rsc_vring) +
-				     s->config_len >
-			     avail)
-		return -EINVAL;
-	return 0;
-}
-
-static bool vring_geometry_ok(uint32_t num, uint32_t align)
-{
-	if (!num || num > AMP_VRING_MAX_NUM || (num & (num - 1)))
-		return false;
-	if (align < 16 || align > (1u << 20) || (align & (align - 1)))
-		return false;
-	return true;
-}
 
 static bool overlap(const struct range *a, const struct range *b)
 {
@@ -125,36 +253,6 @@ static bool disjoint(const struct range *r, unsigned int n)
 	}
 	return true;
 }
-
-/* Local address of vring @rv (snapshot), bounds-checked. */
-static void *vring_mem(const struct amp_ipc_port *port,
-		       const struct amp_rsc_vring *rv, void *mem_if_any)
-{
-	size_t size = amp_vring_size(rv->num, rv->align);
-
-	if (rv->da == AMP_RSC_ADDR_ANY)
-		return mem_if_any;
-	return amp_ipc_da_to_va(port, rv->da, size);
-}
-
-/* Transport set-up shared by both roles, once the vrings are in place. */
-static int vio_start(struct amp_rpmsg_dev *rdev)
-{
-	rdev->ops = &amp_rpmsg__virtio_ops;
-	rdev->rvq.stats = &rdev->stats.ipc;
-	rdev->tvq.stats = &rdev->stats.ipc;
-	rdev->rvq.err_cb = rdev->err_cb;
-	rdev->rvq.err_priv = rdev->err_priv;
-	rdev->tvq.err_cb = rdev->err_cb;
-	rdev->tvq.err_priv = rdev->err_priv;
-	rdev->rx_hint = AMP_RPMSG_NO_SLOT;
-	rdev->tx_hint = AMP_RPMSG_NO_SLOT;
-	/* Send-side notifications only while waiting for a buffer. */
-	amp_vq_disable_cb(&rdev->tvq);
-	return amp_rpmsg__dev_start(rdev);
-}
-
-/* ---- host ---------------------------------------------------------------- */
 
 static int host_cfg_ok(const struct amp_rpmsg_host_cfg *cfg)
 {
@@ -182,19 +280,20 @@ static int host_layout(struct amp_rpmsg_dev *rdev,
 
 	for (i = 0; i < 2; i++) {
 		const struct amp_rsc_vring *rv = &s->vring[i];
+		size_t size = vring_check(rv, cfg->slots[i], cfg->nslots[i]);
 
-		if (!vring_geometry_ok(rv->num, rv->align) || !cfg->slots[i] ||
-		    rv->num > cfg->nslots[i])
+		if (!size)
 			return -EINVAL;
-		mem[i] = vring_mem(port, rv, cfg->vring_mem[i]);
+		if (rv->da == AMP_RSC_ADDR_ANY)
+			mem[i] = cfg->vring_mem[i];
+		else
+			mem[i] = amp_ipc_da_to_va(port, rv->da, size);
 		if (!mem[i])
 			return rv->da == AMP_RSC_ADDR_ANY ? -EINVAL : -EFAULT;
-		if (amp_ipc_va_to_da(port, mem[i],
-				     amp_vring_size(rv->num, rv->align), &da) ||
+		if (amp_ipc_va_to_da(port, mem[i], size, &da) ||
 		    da >= AMP_RSC_ADDR_ANY)
 			return -EFAULT;
-		r[i] = (struct range){ (uintptr_t)mem[i],
-				       amp_vring_size(rv->num, rv->align) };
+		r[i] = (struct range){ (uintptr_t)mem[i], size };
 	}
 	r[2] = (struct range){ (uintptr_t)cfg->rx_bufs,
 			       (uint64_t)s->vring[0].num * cfg->rx_buf_size };
@@ -230,7 +329,7 @@ static int host_layout(struct amp_rpmsg_dev *rdev,
 			continue;
 		amp_ipc_va_to_da(port, mem[i], r[i].len, &da);
 		AMP_WRITE_ONCE(rv->da, (uint32_t)da);
-		vdev_clean(port, &rv->da, sizeof(rv->da));
+		amp_ipc__clean(port, &rv->da, sizeof(rv->da));
 	}
 	return 0;
 }
@@ -275,8 +374,8 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 			const struct amp_rpmsg_host_cfg *cfg)
 {
 	const struct amp_ipc_port *port;
-	struct amp_rsc_vdev *vdev;
 	struct vdev_snap s;
+	struct amp_rsc_vdev *vdev;
 	uint32_t feat;
 	int ret;
 
@@ -292,27 +391,29 @@ int amp_rpmsg_host_init(struct amp_rpmsg_dev *rdev,
 	    ((uintptr_t)vdev < (uintptr_t)cfg->rsc_table ||
 	     (uintptr_t)vdev - (uintptr_t)cfg->rsc_table >= cfg->rsc_size))
 		return -EINVAL;
-	ret = vdev_snapshot(
-		port, vdev,
-		cfg->rsc_table ? cfg->rsc_size - ((uintptr_t)vdev -
-						  (uintptr_t)cfg->rsc_table) :
-				 0,
-		&s);
+	ret = vdev_head(port, vdev,
+			cfg->rsc_table ?
+				cfg->rsc_size - ((uintptr_t)vdev -
+						 (uintptr_t)cfg->rsc_table) :
+				0,
+			&s.h);
 	if (ret)
 		return ret;
+	vring_read(vdev, 0, &s.vring[0]);
+	vring_read(vdev, 1, &s.vring[1]);
 
 	memset(rdev, 0, sizeof(*rdev));
 	rdev->role = AMP_RPMSG_HOST;
 	rdev->port = port;
 	rdev->vdev = vdev;
-	rdev->vdev_notifyid = s.notifyid;
+	rdev->vdev_notifyid = s.h.notifyid;
 
 	/* Reset, then ACKNOWLEDGE | DRIVER, as Linux and OpenAMP do. */
 	set_status(port, vdev, 0);
 	set_status(port, vdev, AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER);
-	feat = s.dfeatures & cfg->features & (1u << AMP_VIRTIO_RPMSG_F_NS);
+	feat = s.h.dfeatures & cfg->features & (1u << AMP_VIRTIO_RPMSG_F_NS);
 	AMP_WRITE_ONCE(vdev->gfeatures, feat);
-	vdev_clean(port, &vdev->gfeatures, sizeof(vdev->gfeatures));
+	amp_ipc__clean(port, &vdev->gfeatures, sizeof(vdev->gfeatures));
 	rdev->features = feat;
 	set_status(port, vdev,
 		   AMP_VIRTIO_S_ACKNOWLEDGE | AMP_VIRTIO_S_DRIVER |
@@ -354,109 +455,4 @@ int amp_rpmsg_host_init_rsc(struct amp_rpmsg_dev *rdev,
 	return amp_rpmsg_host_init(rdev, &c);
 }
 
-/* ---- remote -------------------------------------------------------------- */
-
-static int remote_start(struct amp_rpmsg_dev *rdev,
-			const struct amp_rpmsg_remote_cfg *cfg,
-			struct amp_rsc_vdev *vdev, size_t avail,
-			uint32_t timeout_us)
-{
-	const struct amp_ipc_port *port = cfg->port;
-	struct range r[2];
-	struct vdev_snap s;
-	void *mem[2];
-	uint8_t status;
-	unsigned int i;
-	int ret;
-
-	if (!vdev || !port_ok(port))
-		return -EINVAL;
-	for (;;) {
-		uint32_t token = port->ops->wait_prepare ?
-					 port->ops->wait_prepare(port->priv) :
-					 0;
-
-		vdev_inval(port, &vdev->status, 1);
-		status = AMP_LOAD_ACQUIRE(vdev->status);
-		/* Test the bit: Linux writes intermediate values too. */
-		if ((status & AMP_VIRTIO_S_DRIVER_OK) &&
-		    !(status &
-		      (AMP_VIRTIO_S_FAILED | AMP_VIRTIO_S_NEEDS_RESET)))
-			break;
-		if (!timeout_us || !port->ops->wait)
-			return -EAGAIN;
-		/* timeout_us counts down: one deadline for the whole call. */
-		ret = port->ops->wait(port->priv, token, &timeout_us);
-		if (ret)
-			return ret;
-	}
-	amp_ipc_mb(port);
-
-	/* One snapshot of what the host wrote, validated, then used alone. */
-	ret = vdev_snapshot(port, vdev, avail, &s);
-	if (ret)
-		return ret;
-	for (i = 0; i < 2; i++) {
-		const struct amp_rsc_vring *rv = &s.vring[i];
-
-		if (!vring_geometry_ok(rv->num, rv->align) || !cfg->slots[i] ||
-		    rv->num > cfg->nslots[i])
-			return -EINVAL;
-		if (rv->da == AMP_RSC_ADDR_ANY)
-			return -EINVAL;
-		mem[i] = vring_mem(port, rv, NULL);
-		if (!mem[i])
-			return -EFAULT;
-		r[i] = (struct range){ (uintptr_t)mem[i],
-				       amp_vring_size(rv->num, rv->align) };
-	}
-	if (!disjoint(r, 2))
-		return -EINVAL;
-
-	memset(rdev, 0, sizeof(*rdev));
-	rdev->role = AMP_RPMSG_REMOTE;
-	rdev->port = port;
-	rdev->vdev = vdev;
-	rdev->vdev_notifyid = s.notifyid;
-	rdev->features = s.gfeatures & s.dfeatures &
-			 (1u << AMP_VIRTIO_RPMSG_F_NS);
-	/* vring0: remote-to-host (our TX); vring1: host-to-remote (RX). */
-	ret = amp_vq_init(&rdev->tvq, AMP_VQ_DEVICE, s.vring[0].num, mem[0],
-			  s.vring[0].align, cfg->slots[0], port,
-			  s.vring[0].notifyid);
-	if (!ret)
-		ret = amp_vq_init(&rdev->rvq, AMP_VQ_DEVICE, s.vring[1].num,
-				  mem[1], s.vring[1].align, cfg->slots[1], port,
-				  s.vring[1].notifyid);
-	if (ret)
-		return ret;
-	rdev->tx_free = AMP_RPMSG_NO_SLOT;
-	return vio_start(rdev);
-}
-
-int amp_rpmsg_remote_init(struct amp_rpmsg_dev *rdev,
-			  const struct amp_rpmsg_remote_cfg *cfg,
-			  uint32_t timeout_us)
-{
-	if (!rdev || !cfg)
-		return -EINVAL;
-	return remote_start(rdev, cfg, cfg->vdev, cfg->vdev_size, timeout_us);
-}
-
-int amp_rpmsg_remote_init_rsc(struct amp_rpmsg_dev *rdev,
-			      const struct amp_rpmsg_remote_cfg *cfg,
-			      void *table, size_t size, uint32_t timeout_us)
-{
-	struct amp_rsc_vdev *vdev;
-	int ret;
-
-	if (!rdev || !cfg)
-		return -EINVAL;
-	ret = amp_rsc_find_vdev(table, size, AMP_VIRTIO_ID_RPMSG, &vdev);
-	if (ret)
-		return ret;
-	/* Re-validated against the table's end after DRIVER_OK. */
-	return remote_start(rdev, cfg, vdev,
-			    size - (size_t)((char *)vdev - (char *)table),
-			    timeout_us);
-}
+#endif /* AMP_HOST_ROLE */

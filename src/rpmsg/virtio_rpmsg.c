@@ -2,7 +2,8 @@
 /*
  * RPMsg virtio transport: TX buffers and sending (copy and zero copy),
  * receiving and dispatching to the endpoint core, holding RX buffers. Both
- * roles. Freestanding.
+ * roles (the host's parts are left out of a remote-only build, see
+ * virtio/role.h). Freestanding.
  *
  * Buffers: the host owns rvq.num RX buffers (vring0) and tvq.num TX
  * buffers (vring1), bound to descriptors of the same index for good; it
@@ -16,26 +17,7 @@
  * header and payload of a message we send; bookkeeping stays in the
  * local slot arrays.
  */
-#include <ampshm/cache.h>
-
 #include "rpmsg/rpmsg_internal.h"
-
-static bool is_host(const struct amp_rpmsg_dev *rdev)
-{
-	return rdev->role == AMP_RPMSG_HOST;
-}
-
-static void buf_clean(struct amp_rpmsg_dev *rdev, void *p, size_t len)
-{
-	if (!(rdev->port->flags & AMP_IPC_F_COHERENT))
-		amp_cache_clean(p, len);
-}
-
-static void buf_inval(struct amp_rpmsg_dev *rdev, void *p, size_t len)
-{
-	if (!(rdev->port->flags & AMP_IPC_F_COHERENT))
-		amp_cache_invalidate_range(p, len);
-}
 
 static void kick(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq)
 {
@@ -49,48 +31,85 @@ void amp_rpmsg__report(struct amp_rpmsg_dev *rdev, enum amp_ipc_err err,
 	amp_vq_report(&rdev->rvq, err, detail);
 }
 
-/* ---- TX buffers -------------------------------------------------------- */
-
-/* Get a TX buffer without waiting. Lock held. */
-static int tx_get_nowait(struct amp_rpmsg_dev *rdev, uint16_t *id)
+/*
+ * Hand buffer @id of @vq to the peer with @len bytes: the host posts it
+ * (an RX buffer for the remote to fill, or a TX message), the remote
+ * returns it in the used ring. Lock held.
+ */
+static void buf_give(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq,
+		     uint16_t id, uint32_t len)
 {
-	struct amp_virtqueue *vq = &rdev->tvq;
-	uint32_t len;
+	vq->slots[id].user = AMP_RPMSG_SLOT_NONE;
+#if AMP_HOST_ROLE
+	if (amp_rpmsg__is_host(rdev)) {
+		amp_vq_driver_post(vq, id, len, vq == &rdev->rvq);
+		return;
+	}
+#else
+	(void)rdev;
+#endif
+	amp_vq_device_put_used(vq, id, len);
+}
+
+/*
+ * Take the next buffer to use on @vq: for TX, one from our free (host) or
+ * spare (remote) list if any; then the next the peer handed us: the host
+ * gets a used buffer back (with its own size: what the remote claims does
+ * not matter), the remote the next available one. -EAGAIN if none. Lock
+ * held.
+ */
+static int buf_take(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq,
+		    uint16_t *id, uint32_t *len)
+{
 	void *va;
 	int ret;
 
-	if (rdev->tx_free != AMP_RPMSG_NO_SLOT) {
+	if (vq == &rdev->tvq && rdev->tx_free != AMP_RPMSG_NO_SLOT) {
 		*id = rdev->tx_free;
 		rdev->tx_free = vq->slots[*id].next;
-		vq->slots[*id].user = AMP_RPMSG_SLOT_NONE;
+		*len = vq->slots[*id].size;
 		return 0;
 	}
-	if (is_host(rdev)) {
-		ret = amp_vq_driver_get_used(vq, id, &len);
-		if (ret == -EBADMSG)
-			ret = 0; /* buffer is back; its length is irrelevant */
-		return ret;
-	}
-	for (;;) {
-		ret = amp_vq_device_get_avail(vq, id, &va, &len);
-		if (ret)
+#if AMP_HOST_ROLE
+	if (amp_rpmsg__is_host(rdev)) {
+		/*
+		 * -EBADMSG: a bad used length; the buffer is back anyway. A TX
+		 * buffer is reused as it is, an RX one is posted again unread.
+		 */
+		while ((ret = amp_vq_driver_get_used(vq, id, len)) ==
+			       -EBADMSG &&
+		       vq == &rdev->rvq)
+			buf_give(rdev, vq, *id, vq->slots[*id].size);
+		if (ret && ret != -EBADMSG)
 			return ret;
-		if (len > AMP_RPMSG_HDR_SIZE) {
-			rdev->tx_size = len;
-			return 0;
-		}
-		/* Too small for a header: give it back as it came. */
-		amp_vq_report(vq, AMP_IPC_ERR_DESC_LEN, len);
-		amp_vq_device_put_used(vq, *id, len);
+		*len = vq->slots[*id].size;
+		return 0;
 	}
+#endif
+	/*
+	 * A buffer too small for a header (a TX one: for a header and a
+	 * byte) is given back as it came, and the next one tried.
+	 */
+	while (!(ret = amp_vq_device_get_avail(vq, id, &va, len)) &&
+	       *len < AMP_RPMSG_HDR_SIZE + (vq == &rdev->tvq)) {
+		amp_vq_report(vq,
+			      vq == &rdev->tvq ? AMP_IPC_ERR_DESC_LEN :
+						 AMP_IPC_ERR_HDR_LEN,
+			      *len);
+		amp_vq_device_put_used(vq, *id, *len);
+	}
+	return ret;
 }
+
+/* ---- TX buffers -------------------------------------------------------- */
 
 /* Put a TX buffer we did not send back in our free/spare list. */
 static void tx_put_back(struct amp_rpmsg_dev *rdev, uint16_t id)
 {
 	struct amp_vq_slot *s = &rdev->tvq.slots[id];
 
-	s->user = is_host(rdev) ? AMP_RPMSG_SLOT_NONE : AMP_RPMSG_SLOT_SPARE;
+	s->user = amp_rpmsg__is_host(rdev) ? AMP_RPMSG_SLOT_NONE :
+					     AMP_RPMSG_SLOT_SPARE;
 	s->next = rdev->tx_free;
 	rdev->tx_free = id;
 }
@@ -99,26 +118,29 @@ static void tx_put_back(struct amp_rpmsg_dev *rdev, uint16_t id)
  * Get a TX buffer, waiting up to the TX timeout if @wait. Lock held.
  * One deadline for the whole call: whatever wakes us (the peer ringing
  * for another reason, unrelated traffic), the time left only goes down,
- * and once it is spent we stop even if the port keeps saying "notified".
+ * and once it is spent (or the port cannot wait any more: a peer that
+ * hung up) we take one last look and stop.
  */
 static int tx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, bool wait)
 {
 	const struct amp_ipc_port *port = rdev->port;
 	struct amp_virtqueue *vq = &rdev->tvq;
-	uint32_t remaining = rdev->tx_timeout_us;
+	uint32_t remaining = rdev->tx_timeout_us, len;
 	bool waited = false;
-	uint32_t token;
-	int ret;
+	int ret, err = 0;
 
 	for (;;) {
-		token = port->ops->wait_prepare ?
-				port->ops->wait_prepare(port->priv) :
-				0;
-		ret = tx_get_nowait(rdev, id);
-		if (ret != -EAGAIN || !wait)
+		uint32_t token = amp_rpmsg__wait_prepare(port);
+
+		ret = buf_take(rdev, vq, id, &len);
+		if (!ret && !amp_rpmsg__is_host(rdev))
+			rdev->tx_size = len;
+		if (ret != -EAGAIN || !wait || !port->ops->wait)
 			break;
-		if (!port->ops->wait)
+		if (err) {
+			ret = err;
 			break;
+		}
 		/* Ask the peer to tell us when it returns/posts buffers. */
 		if (!waited) {
 			rdev->stats.tx_waits++;
@@ -127,22 +149,13 @@ static int tx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, bool wait)
 		}
 		if (amp_vq_enable_cb(vq))
 			continue;
-		if (!remaining) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		amp_rpmsg__unlock(rdev);
-		ret = port->ops->wait(port->priv, token, &remaining);
-		amp_rpmsg__lock(rdev);
-		if (ret || !remaining) {
-			/* Out of time, or the port cannot wait any more (a
-			 * peer that hung up): one last look, then its error. */
-			int err = ret ? ret : -ETIMEDOUT;
-
-			ret = tx_get_nowait(rdev, id);
-			if (ret == -EAGAIN)
-				ret = err;
-			break;
+		err = -ETIMEDOUT;
+		if (remaining) {
+			amp_rpmsg__unlock(rdev);
+			err = port->ops->wait(port->priv, token, &remaining);
+			amp_rpmsg__lock(rdev);
+			if (!err && !remaining)
+				err = -ETIMEDOUT;
 		}
 	}
 	/* Other senders may still wait: only the last one turns the
@@ -164,30 +177,28 @@ static uint32_t tx_cap(struct amp_rpmsg_dev *rdev, uint16_t id)
 	return sz > 0xFFFFu ? 0xFFFFu : sz;
 }
 
-/* Write the header of TX buffer @id and hand it to the peer. Lock held. */
-static void tx_commit(struct amp_rpmsg_dev *rdev, uint16_t id, uint32_t src,
-		      uint32_t dst, size_t len)
+/*
+ * Send TX buffer @id with a @len-byte payload (at most tx_cap()) already
+ * in place. Lock held.
+ */
+static int tx_commit(struct amp_rpmsg_dev *rdev, uint16_t id, uint32_t src,
+		     uint32_t dst, size_t len)
 {
 	char *buf = tx_buf(rdev, id);
 	uint32_t total = (uint32_t)(AMP_RPMSG_HDR_SIZE + len);
 	struct amp_rpmsg_hdr hdr = {
 		.src = src,
 		.dst = dst,
-		.reserved = 0,
 		.len = (uint16_t)len,
-		.flags = 0,
 	};
 
 	/* memcpy: the buffer may be misaligned. */
 	memcpy(buf, &hdr, sizeof(hdr));
-	buf_clean(rdev, buf, total);
-	rdev->tvq.slots[id].user = AMP_RPMSG_SLOT_NONE;
-	if (is_host(rdev))
-		amp_vq_driver_post(&rdev->tvq, id, total, false);
-	else
-		amp_vq_device_put_used(&rdev->tvq, id, total);
+	amp_ipc__clean(rdev->port, buf, total);
+	buf_give(rdev, &rdev->tvq, id, total);
 	rdev->stats.tx_msgs++;
 	kick(rdev, &rdev->tvq);
+	return (int)len;
 }
 
 static int virtio_send(struct amp_rpmsg_dev *rdev, uint32_t src, uint32_t dst,
@@ -196,27 +207,24 @@ static int virtio_send(struct amp_rpmsg_dev *rdev, uint32_t src, uint32_t dst,
 	uint16_t id;
 	int ret;
 
-	if (is_host(rdev) && len > amp_rpmsg_max_payload(rdev))
+	if (amp_rpmsg__is_host(rdev) && len > amp_rpmsg_max_payload(rdev))
 		return -EMSGSIZE;
 
 	amp_rpmsg__lock(rdev);
 	ret = tx_get(rdev, &id, wait);
-	if (ret)
-		goto out;
-	if (len > tx_cap(rdev, id)) {
+	if (!ret && len > tx_cap(rdev, id)) {
 		tx_put_back(rdev, id);
 		ret = -EMSGSIZE;
-		goto out;
+	} else if (!ret) {
+		/*
+		 * memmove: @data may be an RX buffer, and a hostile host can
+		 * make an RX and a TX buffer overlap.
+		 */
+		if (len) /* @data may be NULL then */
+			memmove(tx_buf(rdev, id) + AMP_RPMSG_HDR_SIZE, data,
+				len);
+		ret = tx_commit(rdev, id, src, dst, len);
 	}
-	/*
-	 * memmove: @data may be an RX buffer, and a hostile host can make an
-	 * RX and a TX buffer overlap.
-	 */
-	if (len)
-		memmove(tx_buf(rdev, id) + AMP_RPMSG_HDR_SIZE, data, len);
-	tx_commit(rdev, id, src, dst, len);
-	ret = (int)len;
-out:
 	amp_rpmsg__unlock(rdev);
 	return ret;
 }
@@ -235,13 +243,13 @@ const struct amp_rpmsg_transport_ops amp_rpmsg__virtio_ops = {
 static int buf_to_id(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq,
 		     void *hdr, uint16_t hint, uint16_t *id)
 {
-	uintptr_t p = (uintptr_t)hdr;
 	uint32_t i;
 
-	if (is_host(rdev)) {
+#if AMP_HOST_ROLE
+	if (amp_rpmsg__is_host(rdev)) {
 		char *b = vq == &rdev->tvq ? rdev->tx_base : rdev->rx_base;
 		uint32_t sz = vq == &rdev->tvq ? rdev->tx_size : rdev->rx_size;
-		uintptr_t base = (uintptr_t)b;
+		uintptr_t base = (uintptr_t)b, p = (uintptr_t)hdr;
 		uintptr_t off;
 
 		if (!b || !sz || p < base)
@@ -252,15 +260,16 @@ static int buf_to_id(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq,
 		*id = (uint16_t)(off / sz);
 		return 0;
 	}
-	if (hint < vq->num && vq->slots[hint].va == hdr &&
-	    vq->slots[hint].state == AMP_VQ_SLOT_HELD) {
-		*id = hint;
-		return 0;
-	}
-	for (i = 0; i < vq->num; i++) {
-		if (vq->slots[i].va == hdr &&
-		    vq->slots[i].state == AMP_VQ_SLOT_HELD) {
-			*id = (uint16_t)i;
+#else
+	(void)rdev;
+#endif
+	for (i = 0; i <= vq->num; i++) {
+		/* The hint first, then every slot. */
+		uint32_t j = i ? i - 1 : hint;
+
+		if (j < vq->num && vq->slots[j].va == hdr &&
+		    vq->slots[j].state == AMP_VQ_SLOT_HELD) {
+			*id = (uint16_t)j;
 			return 0;
 		}
 	}
@@ -289,15 +298,24 @@ void *amp_rpmsg_get_tx_payload_buffer(struct amp_rpmsg_endpoint *ept,
 	return tx_buf(rdev, id) + AMP_RPMSG_HDR_SIZE;
 }
 
-static int app_tx_id(struct amp_rpmsg_dev *rdev, void *data, uint16_t *id)
+/*
+ * The buffer of @vq whose payload is @data, if the application has it in
+ * state @user. Lock held.
+ */
+static int app_buf_id(struct amp_rpmsg_dev *rdev, struct amp_virtqueue *vq,
+		      void *data, uint16_t hint, uint8_t user, uint16_t *id)
 {
 	if (!data ||
-	    buf_to_id(rdev, &rdev->tvq, (char *)data - AMP_RPMSG_HDR_SIZE,
-		      rdev->tx_hint, id))
-		return -EINVAL;
-	if (rdev->tvq.slots[*id].user != AMP_RPMSG_SLOT_APP)
+	    buf_to_id(rdev, vq, (char *)data - AMP_RPMSG_HDR_SIZE, hint, id) ||
+	    vq->slots[*id].user != user)
 		return -EINVAL;
 	return 0;
+}
+
+static int app_tx_id(struct amp_rpmsg_dev *rdev, void *data, uint16_t *id)
+{
+	return app_buf_id(rdev, &rdev->tvq, data, rdev->tx_hint,
+			  AMP_RPMSG_SLOT_APP, id);
 }
 
 int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept,
@@ -315,15 +333,10 @@ int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept,
 		return -ENOTCONN;
 	amp_rpmsg__lock(rdev);
 	ret = app_tx_id(rdev, data, &id);
-	if (ret)
-		goto out;
-	if (len > tx_cap(rdev, id)) {
+	if (!ret && len > tx_cap(rdev, id))
 		ret = -EMSGSIZE;
-		goto out;
-	}
-	tx_commit(rdev, id, src, dst, len);
-	ret = (int)len;
-out:
+	else if (!ret)
+		ret = tx_commit(rdev, id, src, dst, len);
 	amp_rpmsg__unlock(rdev);
 	return ret;
 }
@@ -364,53 +377,19 @@ int amp_rpmsg_release_tx_buffer(struct amp_rpmsg_endpoint *ept, void *data)
 
 /* ---- RX ------------------------------------------------------------------ */
 
-/* Give RX buffer @id back to the peer. Lock held. */
+/*
+ * Give RX buffer @id back to the peer, at its full size (OpenAMP hosts
+ * reuse the used len as the buffer size). Lock held.
+ */
 static void rx_recycle(struct amp_rpmsg_dev *rdev, uint16_t id)
 {
-	struct amp_virtqueue *vq = &rdev->rvq;
-
-	vq->slots[id].user = AMP_RPMSG_SLOT_NONE;
-	if (is_host(rdev))
-		amp_vq_driver_post(vq, id, vq->slots[id].size, true);
-	else
-		/* OpenAMP hosts reuse the used len as the buffer size. */
-		amp_vq_device_put_used(vq, id, vq->slots[id].size);
-}
-
-/* Take the next RX buffer from the ring. Lock held. */
-static int rx_get(struct amp_rpmsg_dev *rdev, uint16_t *id, char **buf,
-		  uint32_t *blen)
-{
-	struct amp_virtqueue *vq = &rdev->rvq;
-	uint32_t len;
-	void *va;
-	int ret;
-
-	if (is_host(rdev)) {
-		for (;;) {
-			ret = amp_vq_driver_get_used(vq, id, &len);
-			if (ret != -EBADMSG)
-				break;
-			rx_recycle(rdev, *id); /* bad used len: drop */
-		}
-		if (ret)
-			return ret;
-		*buf = vq->slots[*id].va;
-		*blen = vq->slots[*id].size; /* our own size, not the peer's */
-		return 0;
-	}
-	ret = amp_vq_device_get_avail(vq, id, &va, &len);
-	if (ret)
-		return ret;
-	*buf = va;
-	*blen = len;
-	return 0;
+	buf_give(rdev, &rdev->rvq, id, rdev->rvq.slots[id].size);
 }
 
 int amp_rpmsg_process(struct amp_rpmsg_dev *rdev)
 {
 	struct amp_virtqueue *vq;
-	int n = 0, ret = 0;
+	int n = 0, ret;
 
 	if (!rdev || !rdev->ready)
 		return -ENOTCONN;
@@ -418,45 +397,38 @@ int amp_rpmsg_process(struct amp_rpmsg_dev *rdev)
 	amp_rpmsg__lock(rdev);
 	amp_vq_disable_cb(vq);
 	for (;;) {
-		struct amp_rpmsg_cb_frame frame;
 		struct amp_rpmsg_endpoint *ept;
+		struct amp_rpmsg_cb_frame frame;
 		struct amp_rpmsg_hdr hdr;
+		uint32_t blen;
 		uint16_t id, hint;
 		bool delivered;
-		uint32_t blen;
 		char *buf;
 
-		ret = rx_get(rdev, &id, &buf, &blen);
-		if (ret == -EAGAIN) {
-			/* Re-arm notifications, then catch what raced. */
-			if (amp_vq_enable_cb(vq))
+		ret = buf_take(rdev, vq, &id, &blen);
+		if (ret) {
+			/* None left: re-arm notifications, then catch what
+			 * raced. */
+			if (ret == -EAGAIN && amp_vq_enable_cb(vq))
 				continue;
-			ret = 0;
 			break;
 		}
-		if (ret)
-			break;
-		if (blen < AMP_RPMSG_HDR_SIZE) {
-			amp_vq_report(vq, AMP_IPC_ERR_HDR_LEN, blen);
-			rx_recycle(rdev, id);
-			continue;
-		}
-		buf_inval(rdev, buf, AMP_RPMSG_HDR_SIZE);
-		/* One copy of the header (any alignment): the peer may still
-		 * scribble on it. */
-		memcpy(&hdr, (const void *)buf, sizeof(hdr));
-		if (hdr.len > blen - AMP_RPMSG_HDR_SIZE) {
+		/* One copy of the header (any alignment): the peer may
+		 * still scribble on it. */
+		buf = vq->slots[id].va;
+		amp_ipc__inval(rdev->port, buf, AMP_RPMSG_HDR_SIZE);
+		memcpy(&hdr, buf, sizeof(hdr));
+		ept = NULL;
+		if (hdr.len > blen - AMP_RPMSG_HDR_SIZE)
 			amp_vq_report(vq, AMP_IPC_ERR_HDR_LEN, hdr.len);
-			rx_recycle(rdev, id);
-			continue;
-		}
-		ept = amp_rpmsg__ept_get(rdev, hdr.dst, hdr.src, &frame);
-		if (!ept) {
+		else if (!(ept = amp_rpmsg__ept_get(rdev, hdr.dst, hdr.src,
+						    &frame)))
 			amp_vq_report(vq, AMP_IPC_ERR_NO_EPT, hdr.dst);
+		if (!ept) {
 			rx_recycle(rdev, id);
 			continue;
 		}
-		buf_inval(rdev, buf + AMP_RPMSG_HDR_SIZE, hdr.len);
+		amp_ipc__inval(rdev->port, buf + AMP_RPMSG_HDR_SIZE, hdr.len);
 		vq->slots[id].user = AMP_RPMSG_SLOT_CB;
 		hint = rdev->rx_hint;
 		rdev->rx_hint = id; /* local note for hold_rx_buffer() */
@@ -481,7 +453,7 @@ int amp_rpmsg_process(struct amp_rpmsg_dev *rdev)
 	}
 	kick(rdev, vq);
 	amp_rpmsg__unlock(rdev);
-	return n ? n : ret;
+	return n ? n : ret == -EAGAIN ? 0 : ret;
 }
 
 int amp_rpmsg_poll(struct amp_rpmsg_dev *rdev, uint32_t timeout_us)
@@ -494,30 +466,20 @@ int amp_rpmsg_poll(struct amp_rpmsg_dev *rdev, uint32_t timeout_us)
 		return -EINVAL;
 	port = rdev->port;
 	/* Snapshot first: a notification racing with process() is kept. */
-	token = port->ops->wait_prepare ? port->ops->wait_prepare(port->priv) :
-					  0;
+	token = amp_rpmsg__wait_prepare(port);
 	n = amp_rpmsg_process(rdev);
-	if (n)
+	if (n || !port->ops->wait)
 		return n;
-	if (!port->ops->wait)
-		return 0;
 	ret = port->ops->wait(port->priv, token, &timeout_us);
 	if (ret)
 		return ret;
 	return amp_rpmsg_process(rdev);
 }
 
-/* The RX buffer whose payload is @data, if the application has it in
- * state @user. Lock held. */
 static int rx_app_id(struct amp_rpmsg_dev *rdev, void *data, uint8_t user,
 		     uint16_t *id)
 {
-	if (!data ||
-	    buf_to_id(rdev, &rdev->rvq, (char *)data - AMP_RPMSG_HDR_SIZE,
-		      rdev->rx_hint, id) ||
-	    rdev->rvq.slots[*id].user != user)
-		return -EINVAL;
-	return 0;
+	return app_buf_id(rdev, &rdev->rvq, data, rdev->rx_hint, user, id);
 }
 
 int amp_rpmsg_hold_rx_buffer(struct amp_rpmsg_endpoint *ept, void *data)

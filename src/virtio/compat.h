@@ -3,7 +3,9 @@
  * What the portable layers (src/virtio, src/rpmsg) take from the C library:
  * errno codes and memcpy/memmove/memset. Hosted builds use the real headers; a
  * freestanding (bare-metal) build gets the Linux errno values and the
- * prototypes, which every firmware runtime provides.
+ * prototypes, which every firmware runtime provides. Then the few helpers
+ * both layers share: shared-memory accessors, the cache calls, and two
+ * that keep the code small on a Cortex-M.
  */
 #ifndef AMP_VIRTIO_COMPAT_H
 #define AMP_VIRTIO_COMPAT_H
@@ -44,5 +46,29 @@ void *memset(void *dst, int c, size_t n);
 #define AMP_WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define AMP_LOAD_ACQUIRE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define AMP_STORE_RELEASE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
+/*
+ * @x is a power of two (0 is not). Not the usual x && !(x & (x - 1)):
+ * next to range checks, clang turns that into a population count, which
+ * a Cortex-M has no instruction for (40 bytes of bit tricks each time).
+ */
+static inline int amp_is_pow2(size_t x)
+{
+	return x - 1 < (x ^ (x - 1));
+}
+
+struct amp_ipc_port;
+
+/*
+ * Cache maintenance of shared memory for the layers (ipc_port.c), skipped
+ * when the port is coherent: make what we wrote visible to the peer
+ * (clean), drop stale copies of what the peer wrote (inval).
+ */
+void amp_ipc__clean(const struct amp_ipc_port *port, void *p, size_t len);
+void amp_ipc__inval(const struct amp_ipc_port *port, const void *p, size_t len);
+
+/* Keep a function out of line: called from many places, inlining it at
+ * each would cost more than the call. */
+#define AMP_NOINLINE __attribute__((noinline))
 
 #endif

@@ -3,6 +3,7 @@
  * Bounds-checked address translation over a port's regions, and the
  * default barrier. Freestanding.
  */
+#include <ampshm/cache.h>
 #include <ampshm/ipc_port.h>
 
 #include <stdatomic.h>
@@ -10,27 +11,24 @@
 
 #include "virtio/compat.h"
 
-/* Pointer to [addr, addr+len) in the region that holds it, by pa or da. */
-static void *lookup(const struct amp_ipc_port *port, uint64_t addr,
-		    uint64_t len, bool by_da)
+/*
+ * Pointer to [addr, addr+len) in the region that holds it, by pa or da.
+ * A length of 0 counts as 1 (off < size). An address below a region's
+ * base gives an offset past its size: regions (the port's own, trusted
+ * configuration) never wrap around the address space.
+ */
+static AMP_NOINLINE void *lookup(const struct amp_ipc_port *port, uint64_t addr,
+				 uint64_t len, bool by_da)
 {
-	unsigned int i;
+	const struct amp_ipc_region *r, *end;
 
 	if (!port)
 		return NULL;
-	if (!len)
-		len = 1;
-	for (i = 0; i < port->nregions; i++) {
-		const struct amp_ipc_region *r = &port->regions[i];
-		uint64_t base = by_da ? r->da : r->pa;
-		uint64_t off;
+	for (r = port->regions, end = r + port->nregions; r != end; r++) {
+		uint64_t off = addr - (by_da ? r->da : r->pa);
 
-		if (addr < base)
-			continue;
-		off = addr - base;
-		if (off >= r->size || len > r->size - off)
-			continue;
-		return (char *)r->va + off;
+		if (off < r->size && len <= r->size - off)
+			return (char *)r->va + off;
 	}
 	return NULL;
 }
@@ -95,6 +93,27 @@ int amp_ipc_va_to_da(const struct amp_ipc_port *port, const void *va,
 		return -EFAULT;
 	*da = r->da + off;
 	return 0;
+}
+
+/*
+ * Invalidation is a flush (clean + invalidate): the layers invalidate
+ * either fields shorter than a cache line, whose lines
+ * amp_cache_invalidate_range() would flush anyway to spare their
+ * neighbours, or memory this side never writes, where the clean finds no
+ * dirty line. Same effect, and a firmware links one cache operation less.
+ */
+AMP_NOINLINE void amp_ipc__inval(const struct amp_ipc_port *port, const void *p,
+				 size_t len)
+{
+	if (!(port->flags & AMP_IPC_F_COHERENT))
+		amp_cache_flush((void *)(uintptr_t)p, len);
+}
+
+AMP_NOINLINE void amp_ipc__clean(const struct amp_ipc_port *port, void *p,
+				 size_t len)
+{
+	if (!(port->flags & AMP_IPC_F_COHERENT))
+		amp_cache_clean(p, len);
 }
 
 void amp_ipc_mb(const struct amp_ipc_port *port)
