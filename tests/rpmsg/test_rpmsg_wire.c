@@ -182,6 +182,83 @@ static void test_host_shared_layout(void **state)
 	rp_pair_close(&p);
 }
 
+/*
+ * amp_vq_init(): ring sizes and alignments are powers of two (0 is not),
+ * sizes up to 32768; each role writes its own ring's flags and the device
+ * resumes where the used ring stands.
+ */
+static void test_vq_geometry(void **state)
+{
+	static const unsigned int good_num[] = { 1, 2, 4, 256, 32768 };
+	static const unsigned int bad_num[] = {
+		0, 3, 6, 255, 257, 65536, 32769, 0x80000000u, 0xFFFFFFFFu
+	};
+	static const size_t good_align[] = { 4, 8, 16, 4096, 1u << 20 };
+	static const size_t bad_align[] = { 0, 1, 2, 3, 12, 24, 4097 };
+	struct amp_ipc_port port = { .flags = AMP_IPC_F_COHERENT };
+	size_t sz = amp_vring_size(32768, 4096) + (1u << 20);
+	uint8_t *mem = aligned_alloc(4096, (sz + 4095) & ~(size_t)4095);
+	struct amp_vq_slot *slots = calloc(32768, sizeof(*slots));
+	struct amp_virtqueue vq;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mem);
+	assert_non_null(slots);
+	for (i = 0; i < sizeof(good_num) / sizeof(good_num[0]); i++) {
+		assert_int_equal(amp_vq_init(&vq, AMP_VQ_DRIVER, good_num[i],
+					     mem, 4096, slots, &port, 0),
+				 0);
+		assert_int_equal(amp_vq_init(&vq, AMP_VQ_DEVICE, good_num[i],
+					     mem, 4096, slots, &port, 0),
+				 0);
+	}
+	for (i = 0; i < sizeof(bad_num) / sizeof(bad_num[0]); i++)
+		assert_int_equal(amp_vq_init(&vq, AMP_VQ_DEVICE, bad_num[i],
+					     mem, 4096, slots, &port, 0),
+				 -EINVAL);
+	for (i = 0; i < sizeof(good_align) / sizeof(good_align[0]); i++)
+		assert_int_equal(amp_vq_init(&vq, AMP_VQ_DRIVER, 1, mem,
+					     good_align[i], slots, &port, 0),
+				 0);
+	for (i = 0; i < sizeof(bad_align) / sizeof(bad_align[0]); i++)
+		assert_int_equal(amp_vq_init(&vq, AMP_VQ_DRIVER, 1, mem,
+					     bad_align[i], slots, &port, 0),
+				 -EINVAL);
+	assert_int_equal(amp_vq_init(&vq, (enum amp_vq_role)7, 4, mem, 16,
+				     slots, &port, 0),
+			 -EINVAL);
+	assert_int_equal(amp_vq_init(&vq, AMP_VQ_DRIVER, 4, mem + 8, 16, slots,
+				     &port, 0),
+			 -EINVAL);
+
+	/* The driver resets the ring and writes the avail flags... */
+	assert_int_equal(amp_vq_init(&vq, AMP_VQ_DRIVER, 4, mem, 16, slots,
+				     &port, 0),
+			 0);
+	vq.vr.used->idx = 3;
+	amp_vq_disable_cb(&vq);
+	assert_int_equal(vq.vr.avail->flags, AMP_VRING_AVAIL_F_NO_INTERRUPT);
+	assert_int_equal(vq.vr.used->flags, 0);
+	/* ... and reads the used ring's index. */
+	assert_true(amp_vq_pending(&vq));
+	/* The device adopts the used index and writes the used flags. */
+	assert_int_equal(amp_vq_init(&vq, AMP_VQ_DEVICE, 4, mem, 16, slots,
+				     &port, 0),
+			 0);
+	assert_int_equal(vq.last_seen, 3);
+	assert_int_equal(vq.shadow_idx, 3);
+	amp_vq_disable_cb(&vq);
+	assert_int_equal(vq.vr.used->flags, AMP_VRING_USED_F_NO_NOTIFY);
+	/* ... and reads the avail ring's index. */
+	vq.vr.avail->idx = 3;
+	assert_false(amp_vq_pending(&vq));
+	vq.vr.avail->idx = 4;
+	assert_true(amp_vq_pending(&vq));
+	free(slots);
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_vdev_bytes),
 		cmocka_unit_test(test_rsc_find),
 		cmocka_unit_test(test_host_shared_layout),
+		cmocka_unit_test(test_vq_geometry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
