@@ -3,10 +3,13 @@
 #include "remoteproc/backend.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <ampshm/types.h>
+
+#include "core/error.h"
 
 #include "remoteproc/rproc_internal.h"
 
@@ -80,4 +83,23 @@ bool amp_rproc_wdog_expired(struct amp_rproc_wdog *w, uint64_t beat,
 	}
 	*timeout_ms = (int)(ms / 8) + 1;
 	return false;
+}
+
+int amp_rproc_backend_create(const struct amp_rproc_config *rc,
+			     struct amp_rproc **rp, pthread_t *monitor,
+			     void *(*fn)(void *), void *arg)
+{
+	int ret = amp_rproc_create(rc, rp);
+
+	if (ret)
+		return ret;
+	ret = pthread_create(monitor, NULL, fn, arg);
+	if (ret) {
+		/* amp_rproc_destroy() would call release: the caller frees */
+		(*rp)->ops.release = NULL;
+		amp_rproc_destroy(*rp);
+		*rp = NULL;
+		return amp_err(-ret, "rproc '%s': monitor thread", rc->name);
+	}
+	return 0;
 }

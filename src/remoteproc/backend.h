@@ -46,6 +46,16 @@ bool amp_rproc_wdog_expired(struct amp_rproc_wdog *w, uint64_t beat,
 void amp_rproc_run_report_hang(struct amp_rproc *rp, struct amp_rproc_run *run,
 			       unsigned gen, unsigned ms);
 
+/*
+ * amp_rproc_create() (*rp set), then the backend's monitor thread
+ * @fn(@arg). On failure nothing is left and the backend's release op is
+ * not called: the caller frees its own state.
+ */
+struct amp_rproc_config;
+int amp_rproc_backend_create(const struct amp_rproc_config *rc,
+			     struct amp_rproc **rp, pthread_t *monitor,
+			     void *(*fn)(void *), void *arg);
+
 uint64_t amp_rproc_now_us(void);
 /* Add 1 to an eventfd (a wake-up; a saturated counter is one already). */
 void amp_rproc_poke(int fd);

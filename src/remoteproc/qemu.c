@@ -833,18 +833,10 @@ int amp_rproc_qemu_create(const struct amp_rproc_qemu_config *cfg,
 					.priv = s,
 					.dma_bits = 32,
 					.recovery = cfg->recovery };
-	ret = amp_rproc_create(&rc, &s->rp);
+	ret = amp_rproc_backend_create(&rc, &s->rp, &s->monitor, monitor, s);
 	if (ret)
 		goto fail;
 	s->link.rp = s->rp;
-	ret = pthread_create(&s->monitor, NULL, monitor, s);
-	if (ret) {
-		ret = amp_err(-ret, "rproc qemu: monitor thread");
-		/* amp_rproc_destroy() would call release: free by hand */
-		s->rp->ops.release = NULL;
-		amp_rproc_destroy(s->rp);
-		goto fail;
-	}
 	s->monitor_started = true;
 	*rp = s->rp;
 	return 0;

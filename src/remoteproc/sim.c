@@ -434,18 +434,10 @@ int amp_rproc_sim_create(const struct amp_rproc_sim_config *cfg,
 					.iommu = cfg->iommu,
 					.recovery = cfg->recovery,
 					.vdev_mem = cfg->vdev_mem };
-	ret = amp_rproc_create(&rc, &s->rp);
+	ret = amp_rproc_backend_create(&rc, &s->rp, &s->monitor, monitor, s);
 	if (ret)
 		goto fail_bells;
 	s->link.rp = s->rp;
-	ret = pthread_create(&s->monitor, NULL, monitor, s);
-	if (ret) {
-		ret = amp_err(-ret, "rproc sim: monitor thread");
-		/* amp_rproc_destroy() would call release: free by hand */
-		s->rp->ops.release = NULL;
-		amp_rproc_destroy(s->rp);
-		goto fail_bells;
-	}
 	*rp = s->rp;
 	return 0;
 
