@@ -100,7 +100,7 @@ struct amp_rproc_config {
 	bool recovery; /**< reload and restart after a crash */
 	/**
 	 * Bytes of system memory to reserve for vrings whose device address
-	 * is "any" and for the host's RPMsg buffers (0: 256 KiB).
+	 * is "any", when the table has any (0: 256 KiB).
 	 */
 	uint64_t vdev_mem;
 	/**

@@ -76,6 +76,22 @@ static int place_carveout(struct amp_rproc *rp, size_t i,
 	return ret;
 }
 
+/* Does a VDEV leave a vring's device address to the host? */
+static bool wants_vdev_area(const struct amp_rproc_rsc *rsc)
+{
+	for (size_t i = 0; i < amp_rproc_rsc_count(rsc); i++) {
+		const struct amp_rproc_rsc_entry *e =
+			amp_rproc_rsc_entry(rsc, i);
+
+		for (unsigned v = 0; e->kind == AMP_RPROC_RSC_VDEV &&
+				     v < e->u.vdev.num_of_vrings;
+		     v++)
+			if (amp_rproc_rsc_vring(rsc, i, v)->da == AMP_ADDR_ANY)
+				return true;
+	}
+	return false;
+}
+
 int amp_rproc__plan(struct amp_rproc *rp, const struct amp_rproc_rsc *rsc)
 {
 	size_t n = amp_rproc_rsc_count(rsc);
@@ -119,7 +135,12 @@ int amp_rproc__plan(struct amp_rproc *rp, const struct amp_rproc_rsc *rsc)
 		amp_rproc__free_areas(rp);
 		return ret;
 	}
-	/* Vrings with da "any", and later the host's RPMsg buffers. */
+	/*
+	 * Vrings with da "any" go in system memory of the host's choice. None
+	 * there: no such area (the core reaches only what its table named).
+	 */
+	if (!wants_vdev_area(rsc))
+		return 0;
 	v.len = amp_align_up(rp->vdev_mem, PAGE);
 	ret = amp_sysmem_alloc_contig(v.len, 0, AMP_SYSMEM_LOW, &v.pa);
 	if (ret) {
@@ -171,10 +192,11 @@ int amp_rproc__fix_table(struct amp_rproc *rp)
 		e = amp_rproc_rsc_entry(rsc, (size_t)ar->entry);
 		if (!e || (e->kind != AMP_RPROC_RSC_CARVEOUT &&
 			   e->kind != AMP_RPROC_RSC_CARVEOUT64)) {
-			ret = amp_err(-EINVAL,
-				      "rproc '%s': entry %d of the loaded table "
-				      "is no longer the carveout planned",
-				      rp->name, ar->entry);
+			ret = amp_err(
+				-EINVAL,
+				"rproc '%s': entry %d of the loaded table "
+				"is no longer the carveout planned",
+				rp->name, ar->entry);
 			break;
 		}
 		if (e->u.mem.da == ar->da && e->u.mem.pa == ar->pa)
@@ -183,7 +205,7 @@ int amp_rproc__fix_table(struct amp_rproc *rp)
 						 ar->pa, rp->table,
 						 rp->table_size);
 	}
-	next = rp->area[rp->vdev_area].da;
+	next = rp->vdev_area >= 0 ? rp->area[rp->vdev_area].da : 0;
 	for (size_t i = 0; i < amp_rproc_rsc_count(rsc) && !ret; i++) {
 		const struct amp_rproc_rsc_entry *e =
 			amp_rproc_rsc_entry(rsc, i);
@@ -193,11 +215,20 @@ int amp_rproc__fix_table(struct amp_rproc *rp)
 		for (unsigned v = 0; v < e->u.vdev.num_of_vrings && !ret; v++) {
 			const struct amp_rproc_rsc_vring *vr =
 				amp_rproc_rsc_vring(rsc, i, v);
-			const struct amp_rproc_area *va =
-				&rp->area[rp->vdev_area];
+			const struct amp_rproc_area *va;
 
 			if (vr->da != AMP_ADDR_ANY)
 				continue;
+			if (rp->vdev_area < 0) { /* the loaded table differs */
+				ret = amp_err(
+					-EINVAL,
+					"rproc '%s': the loaded table has "
+					"a vring at da \"any\" the plan "
+					"had not",
+					rp->name);
+				break;
+			}
+			va = &rp->area[rp->vdev_area];
 			next = amp_align_up(next, vr->align > PAGE ? vr->align :
 								     PAGE);
 			if (next + vr->size > va->da + va->len) {

@@ -202,15 +202,16 @@ static int do_load(struct amp_rproc *rp, const void *image, size_t size)
 	if (rsc)
 		ret = amp_rproc__plan(rp, rsc);
 	if (!ret && rsc) {
-		const struct amp_rproc_area *v = &rp->area[rp->vdev_area];
 		struct amp_rproc_layout lay = {
 			.mem_limit = rp->dma_bits >= 64 ? 0 :
 							  1ull << rp->dma_bits,
 			.mem = &vmem,
-			.nmem = 1,
+			.nmem = rp->vdev_area >= 0,
 		};
 
-		vmem = (struct amp_sg){ v->da, v->len };
+		if (rp->vdev_area >= 0)
+			vmem = (struct amp_sg){ rp->area[rp->vdev_area].da,
+						rp->area[rp->vdev_area].len };
 		ret = amp_rproc_check_layout(rp->img, rsc, &lay);
 	}
 	amp_rproc_rsc_free(rsc);

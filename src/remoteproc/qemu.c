@@ -36,7 +36,6 @@
 #include <unistd.h>
 
 #include <ampshm/error.h>
-#include <ampshm/remoteproc_image.h>
 #include <ampshm/remoteproc_qemu.h>
 #include <ampshm/shm.h>
 
@@ -322,23 +321,21 @@ static int unreachable(struct amp_rproc *rp, const char *what, uint64_t da,
 }
 
 /*
- * Everything the core was given must be in its RAM, at da = pa: the
- * carveouts and the vrings (the vdev area the core reserves in system
- * memory is fine as long as no vring was placed in it).
+ * Everything the core was given must be in its RAM, at da = pa: its
+ * carveouts, and the vdev area if the table left vrings to the host (that
+ * area is system memory the guest cannot see: refused, named).
  */
 static int check_reach(struct qemu *s, struct amp_rproc *rp, uint64_t entry)
 {
-	struct amp_rproc_rsc *rsc = NULL;
 	char what[64];
-	int ret = 0;
 
 	for (size_t i = 0; i < rp->narea; i++) {
 		const struct amp_rproc_area *a = &rp->area[i];
 
-		if (a->devmem || (int)i == rp->vdev_area)
-			continue; /* registers; the vdev area: below */
+		if (a->devmem)
+			continue; /* registers: the machine's business */
 		if (!in_ram(s, a->da, a->pa, a->len)) {
-			snprintf(what, sizeof(what), "carveout '%s'", a->name);
+			snprintf(what, sizeof(what), "'%s'", a->name);
 			return unreachable(rp, what, a->da, a->pa, a->len,
 					   s->ram_size);
 		}
@@ -346,27 +343,7 @@ static int check_reach(struct qemu *s, struct amp_rproc *rp, uint64_t entry)
 	if (!in_ram(s, entry, entry, 4))
 		return unreachable(rp, "the entry point", entry, entry, 4,
 				   s->ram_size);
-	if (rp->table)
-		ret = amp_rproc_rsc_parse(rp->table, rp->table_size, &rsc);
-	for (size_t i = 0; rsc && !ret && i < amp_rproc_rsc_count(rsc); i++) {
-		const struct amp_rproc_rsc_entry *e =
-			amp_rproc_rsc_entry(rsc, i);
-
-		for (unsigned v = 0; e->kind == AMP_RPROC_RSC_VDEV &&
-				     v < e->u.vdev.num_of_vrings && !ret;
-		     v++) {
-			const struct amp_rproc_rsc_vring *vr =
-				amp_rproc_rsc_vring(rsc, i, v);
-
-			snprintf(what, sizeof(what), "vring %u", v);
-			if (!in_ram(s, vr->da, vr->da, vr->size))
-				ret = unreachable(rp, what, vr->da, vr->da,
-						  vr->size, s->ram_size);
-		}
-	}
-	if (rsc)
-		amp_rproc_rsc_free(rsc);
-	return ret;
+	return 0;
 }
 
 /* ---- ops --------------------------------------------------------------- */
