@@ -2,9 +2,12 @@
 /* What the Linux backends share around their monitor: see backend.h. */
 #include "remoteproc/backend.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ampshm/types.h>
@@ -62,6 +65,26 @@ void amp_rproc_poke(int fd)
 
 	if (write(fd, &one, sizeof(one)) < 0)
 		(void)0; /* saturated: a wake-up is pending anyway */
+}
+
+void amp_rproc_drain(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0)
+		(void)0; /* nothing there: another reader drained it */
+}
+
+void amp_rproc_kill_reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+bool amp_rproc_is_exec(const char *path)
+{
+	return access(path, X_OK) == 0;
 }
 
 void amp_rproc_wdog_reset(struct amp_rproc_wdog *w, uint64_t beat)

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct amp_rproc;
 
@@ -59,5 +60,11 @@ int amp_rproc_backend_create(const struct amp_rproc_config *rc,
 uint64_t amp_rproc_now_us(void);
 /* Add 1 to an eventfd (a wake-up; a saturated counter is one already). */
 void amp_rproc_poke(int fd);
+/* Empty an eventfd that amp_rproc_poke() rang (non-blocking). */
+void amp_rproc_drain(int fd);
+/* SIGKILL a child of ours and reap it (pid > 0). */
+void amp_rproc_kill_reap(pid_t pid);
+/* Is @path an executable file? */
+bool amp_rproc_is_exec(const char *path);
 
 #endif /* AMP_REMOTEPROC_BACKEND_H */

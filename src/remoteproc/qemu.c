@@ -119,11 +119,6 @@ static void wake_poller(void *priv)
 
 /* ---- the process ----------------------------------------------------- */
 
-static bool is_exec(const char *path)
-{
-	return access(path, X_OK) == 0;
-}
-
 static int find_qemu(const char *given, char *out, size_t len)
 {
 	const char *env = getenv("AMPSHM_QEMU");
@@ -132,18 +127,19 @@ static int find_qemu(const char *given, char *out, size_t len)
 
 	if (given || (env && *env)) {
 		snprintf(out, len, "%s", given ? given : env);
-		return is_exec(out) ? 0 :
-				      amp_err(-ENOENT,
-					      "rproc qemu: '%s' is not an "
-					      "executable",
-					      out);
+		return amp_rproc_is_exec(out) ?
+			       0 :
+			       amp_err(-ENOENT,
+				       "rproc qemu: '%s' is not an "
+				       "executable",
+				       out);
 	}
 	for (p = path ? path : "/usr/bin"; p && *p;) {
 		const char *colon = strchr(p, ':');
 		int n = colon ? (int)(colon - p) : (int)strlen(p);
 
 		snprintf(out, len, "%.*s/qemu-system-arm", n, p);
-		if (n && is_exec(out))
+		if (n && amp_rproc_is_exec(out))
 			return 0;
 		p = colon ? colon + 1 : NULL;
 	}
@@ -178,9 +174,7 @@ static void kill_proc(struct qemu *s)
 	s->pidfd = -1;
 	pthread_mutex_unlock(&s->run.mu);
 	if (pid > 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		amp_rproc_kill_reap(pid);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
@@ -252,9 +246,7 @@ static int spawn(struct qemu *s, uint64_t entry)
 			close(pidfd);
 		close(u[0]);
 		close(q[0]);
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		amp_rproc_kill_reap(pid);
 		return ret;
 	}
 	close(u[0]);
@@ -613,12 +605,8 @@ static void *monitor(void *arg)
 			break;
 		if (n <= 0)
 			continue;
-		if (pf[0].revents & POLLIN) {
-			uint64_t v;
-
-			if (read(s->ctl, &v, sizeof(v)) < 0)
-				(void)0;
-		}
+		if (pf[0].revents & POLLIN)
+			amp_rproc_drain(s->ctl);
 		if (pf[1].revents)
 			uart_ok = read_uart(s, &stopped, line, &llen,
 					    sizeof(line)) >= 0;

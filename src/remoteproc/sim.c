@@ -75,11 +75,6 @@ struct sim {
 
 /* ---- the launcher ---------------------------------------------------- */
 
-static bool is_exec(const char *path)
-{
-	return access(path, X_OK) == 0;
-}
-
 /* $AMPSHM_CORE, next to the executable, or build/firmware from it. */
 static int find_launcher(const char *given, char *out, size_t len)
 {
@@ -105,7 +100,7 @@ static int find_launcher(const char *given, char *out, size_t len)
 			*slash = '\0';
 		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 			snprintf(out, len, "%s%s", exe, rel[i]);
-			if (is_exec(out))
+			if (amp_rproc_is_exec(out))
 				return 0;
 		}
 	}
@@ -202,9 +197,7 @@ static int sim_start(void *priv, struct amp_rproc *rp, uint64_t entry)
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0) {
 		ret = amp_err(-errno, "rproc '%s': pidfd_open", rp->name);
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		amp_rproc_kill_reap(pid);
 		close(sock);
 		amp_rproc_link_down(&s->link);
 		return ret;
@@ -237,9 +230,7 @@ static int sim_stop(void *priv, struct amp_rproc *rp)
 	pthread_mutex_unlock(&s->run.mu);
 	amp_rproc_poke(s->ctl);
 	if (pid > 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		amp_rproc_kill_reap(pid);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
@@ -354,12 +345,8 @@ static void *monitor(void *arg)
 		n = poll(pf, 2, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
-		if (n > 0 && (pf[0].revents & POLLIN)) {
-			uint64_t v;
-
-			if (read(s->ctl, &v, sizeof(v)) < 0)
-				(void)0;
-		}
+		if (n > 0 && (pf[0].revents & POLLIN))
+			amp_rproc_drain(s->ctl);
 		if (n > 0 && running && pf[1].revents) {
 			reported = gen;
 			close(fd);

@@ -15,6 +15,7 @@
 #include <ampshm/linux_devmap.h>
 
 #include "core/error.h"
+#include "remoteproc/backend.h"
 
 int amp_simcore_exec_ranges(const struct amp_rproc_image *img,
 			    struct amp_simcore_start *st)
@@ -128,9 +129,7 @@ int amp_simcore_spawn(const char *launcher, struct amp_dev *dev,
 	else
 		*sock = sv[0];
 	if (ret) {
-		kill(p, SIGKILL);
-		while (waitpid(p, NULL, 0) < 0 && errno == EINTR)
-			;
+		amp_rproc_kill_reap(p);
 		return ret;
 	}
 	*pid = p;
