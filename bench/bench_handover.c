@@ -19,6 +19,7 @@
 
 #include "bench_opt.h"
 #include "hovprobe.h"
+#include "readfile.h"
 #include "bufproc.h"
 
 #define MiB (1ull << 20)
@@ -36,27 +37,14 @@ static int boot(struct hov_probe *c)
 	struct amp_rproc_sim_config cfg = { .name = "bench-hov",
 					    .iommu = true,
 					    .dma_bits = 40 };
-	char path[4096];
-	void *img;
-	long n;
-	FILE *f;
-	int ret;
+	unsigned char *img;
+	size_t n;
+	int ret =
+		amp_cli_read_file(AMP_BENCH_FW_DIR "/fw_bufproc.elf", &img, &n);
 
-	snprintf(path, sizeof(path), "%s/fw_bufproc.elf", AMP_BENCH_FW_DIR);
-	f = fopen(path, "rb");
-	if (!f)
-		return -ENOENT;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	img = n > 0 ? malloc((size_t)n) : NULL;
-	if (!img || fread(img, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(img);
-		return -EIO;
-	}
-	fclose(f);
-	ret = hov_probe_boot(c, &cfg, img, (size_t)n);
+	if (ret)
+		return ret;
+	ret = hov_probe_boot(c, &cfg, img, n);
 	free(img);
 	return ret;
 }

@@ -24,6 +24,7 @@
 #include "bench_opt.h"
 #include "bufproc.h"
 #include "hovprobe.h"
+#include "readfile.h"
 
 #define MiB (1ull << 20)
 #define WAIT_MS 60000u
@@ -36,31 +37,6 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void *read_fw(size_t *size)
-{
-	char path[4096];
-	void *img = NULL;
-	long n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/fw_bufproc_qemu.elf",
-		 AMP_BENCH_FW_DIR);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	img = n > 0 ? malloc((size_t)n) : NULL;
-	if (img && fread(img, 1, (size_t)n, f) != (size_t)n) {
-		free(img);
-		img = NULL;
-	}
-	fclose(f);
-	*size = (size_t)n;
-	return img;
-}
-
 static int boot(struct hov_probe *c, const void *img, size_t size)
 {
 	struct amp_rproc_qemu_config cfg = { .name = "bq", .recovery = true };
@@ -68,20 +44,6 @@ static int boot(struct hov_probe *c, const void *img, size_t size)
 	int ret = amp_rproc_qemu_create(&cfg, &rp);
 
 	return ret ? ret : hov_probe_boot_rp(c, "bq", rp, img, size);
-}
-
-/* Until the crash count reaches @n, running, the service bound again. */
-static int recovered(struct hov_probe *c, unsigned n)
-{
-	struct amp_rproc_crash cr;
-	double end = now_ms() + WAIT_MS;
-
-	do {
-		amp_rproc_last_crash(c->rp, &cr);
-		if (now_ms() > end)
-			return -ETIMEDOUT;
-	} while (cr.count < n || amp_rproc_state(c->rp) != AMP_RPROC_RUNNING);
-	return amp_hov_session_wait_ready(c->hs, WAIT_MS);
 }
 
 /* Stop, reload, start (QMP reset of the same QEMU), service bound: ms. */
@@ -100,7 +62,6 @@ static double restart(struct hov_probe *c, const void *img, size_t size)
 static double crash(struct hov_probe *c, struct amp_shm *b, bool kill_qemu,
 		    unsigned n)
 {
-	struct amp_rproc_crash cr;
 	double t0;
 
 	if (amp_shm_attach(b, amp_rproc_dev(c->rp), AMP_DIR_BIDIR, NULL, NULL))
@@ -111,9 +72,8 @@ static double crash(struct hov_probe *c, struct amp_shm *b, bool kill_qemu,
 	else if (amp_hov_handover(c->hs, b, AMP_DIR_TO_DEVICE, 0, 4096,
 				  BP_TAG(BP_OP_CRASH, 0)))
 		return -1;
-	if (recovered(c, n))
+	if (hov_wait_recovered(c->rp, c->hs, n, WAIT_MS))
 		return -1;
-	amp_rproc_last_crash(c->rp, &cr);
 	return now_ms() - t0;
 }
 
@@ -147,7 +107,7 @@ int main(int argc, char **argv)
 	struct hov_probe c;
 	struct amp_shm *b;
 	size_t size;
-	void *img;
+	unsigned char *img = NULL;
 
 	bench_parse(argc, argv, false);
 	nboot = bopt.quick ? 2 : 5;
@@ -155,9 +115,10 @@ int main(int argc, char **argv)
 	ncrash = bopt.quick ? 2 : 5;
 	nrtt = bopt.quick ? 51 : 201;
 	len = bopt.quick ? 32 * MiB : 256 * MiB;
-	img = read_fw(&size);
-	if (!img || (system("command -v qemu-system-arm >/dev/null 2>&1") &&
-		     !getenv("AMPSHM_QEMU"))) {
+	if (amp_cli_read_file(AMP_BENCH_FW_DIR "/fw_bufproc_qemu.elf", &img,
+			      &size) ||
+	    (system("command -v qemu-system-arm >/dev/null 2>&1") &&
+	     !getenv("AMPSHM_QEMU"))) {
 		printf("{\"bench\": \"qemu\", \"skipped\": \"no "
 		       "qemu-system-arm or no fw_bufproc_qemu.elf in %s\"}\n",
 		       AMP_BENCH_FW_DIR);

@@ -10,7 +10,8 @@ add_executable(ampshm-cli ${CMAKE_CURRENT_LIST_DIR}/ampshm/main.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo_qemu.c
 			  ${CMAKE_CURRENT_LIST_DIR}/demo_remote.c
 			  ${CMAKE_CURRENT_LIST_DIR}/common/hovprobe.c
-			  ${CMAKE_CURRENT_LIST_DIR}/common/progress.c)
+			  ${CMAKE_CURRENT_LIST_DIR}/common/progress.c
+			  ${CMAKE_CURRENT_LIST_DIR}/common/readfile.c)
 target_include_directories(ampshm-cli PRIVATE ${CMAKE_CURRENT_LIST_DIR}
 	${PROJECT_SOURCE_DIR}/firmware/apps/bufproc)
 set_target_properties(ampshm-cli PROPERTIES OUTPUT_NAME ampshm)

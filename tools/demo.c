@@ -42,14 +42,6 @@
 		}                                                            \
 	} while (0)
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* The simulated DSP: checksum the input half, write the output half. */
 static uint64_t dsp_process(struct amp_dev *dsp, amp_da_t in, amp_da_t out,
 			    uint64_t len)
@@ -142,21 +134,21 @@ int demo_run(const struct demo_opts *o)
 	CHECK(amp_dev_create(&r5_cfg, &r5));
 
 	/* 1. Allocate: scattered system memory, checker on. */
-	t0 = now();
+	t0 = demo_now();
 	CHECK(open_frame(o, &frame, &fd));
 	CHECK(amp_shm_cpu_sg(frame, &segs, &nsegs));
 	printf("open    %s: va %p, %zu physical segment(s), first pa "
 	       "0x%" PRIx64 "%s, %.1f ms\n",
 	       amp_shm_name(frame), amp_shm_va(frame), nsegs, segs[0].pa,
 	       segs[0].pa > 0xffffffffull ? " (above 4 GiB)" : "",
-	       (now() - t0) * 1e3);
+	       (demo_now() - t0) * 1e3);
 
 	/* 2. Attach to the DSP: one contiguous device range. */
-	t0 = now();
+	t0 = demo_now();
 	CHECK(amp_shm_attach(frame, dsp, AMP_DIR_BIDIR, &dsg, &ndsg));
 	printf("attach  dsp: %zu device segment: da 0x%" PRIx64 " + 0x%" PRIx64
 	       " through the IOMMU, %.2f ms\n",
-	       ndsg, dsg[0].addr, dsg[0].len, (now() - t0) * 1e3);
+	       ndsg, dsg[0].addr, dsg[0].len, (demo_now() - t0) * 1e3);
 
 	/* 3. The CPU fills the input half, in place. */
 	p = amp_shm_va(frame);
@@ -191,11 +183,11 @@ int demo_run(const struct demo_opts *o)
 		bad++;
 
 	/* 6. The DSP works on the buffer through its own addresses. */
-	t0 = now();
+	t0 = demo_now();
 	dsp_sum = dsp_process(dsp, dsg[0].addr, dsg[0].addr + half, half);
 	printf("dsp     processed %" PRIu64
 	       " MiB in place in %.0f ms, checksum %s\n",
-	       half / MiB, (now() - t0) * 1e3,
+	       half / MiB, (demo_now() - t0) * 1e3,
 	       dsp_sum == cpu_sum ? "matches" : "MISMATCH");
 	bad += dsp_sum != cpu_sum;
 

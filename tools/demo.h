@@ -20,6 +20,11 @@ struct demo_opts {
 	bool qemu; /* the coprocessor is ARM firmware under QEMU */
 };
 
+/* Seconds on the monotonic clock. */
+double demo_now(void);
+/* "demo: <what>: <amp_last_error()>" on stderr; returns -1. */
+int demo_fail(const char *what);
+
 /* A firmware image: $AMPSHM_FIRMWARE_DIR, or the build tree's firmware/. */
 int demo_find_firmware(const char *name, char *out, size_t len);
 

@@ -44,7 +44,7 @@ struct row {
 	bool sum_ok, data_ok;
 };
 
-static double now(void)
+double demo_now(void)
 {
 	struct timespec ts;
 
@@ -52,7 +52,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int fail(const char *what)
+int demo_fail(const char *what)
 {
 	fprintf(stderr, "demo: %s: %s\n", what, amp_last_error());
 	return -1;
@@ -92,7 +92,7 @@ static int boot(struct hov_probe *c, const char *name, const char *fw,
 	char path[PATH_MAX];
 	unsigned char *img;
 	size_t size;
-	double t0 = now();
+	double t0 = demo_now();
 	int ret;
 
 	if (demo_find_firmware(fw, path, sizeof(path))) {
@@ -103,15 +103,15 @@ static int boot(struct hov_probe *c, const char *name, const char *fw,
 		return -1;
 	}
 	if (amp_cli_read_file(path, &img, &size))
-		return fail(path);
+		return demo_fail(path);
 	ret = hov_probe_boot(c, &cfg, img, size);
 	free(img);
 	if (ret)
-		return fail(name);
+		return demo_fail(name);
 	printf("core    %-4s %s, %s, %u-bit: loaded, started, 'ampshm-hov' "
 	       "bound in %.1f ms\n",
 	       name, fw, iommu ? "behind an IOMMU" : "carveouts only", dma_bits,
-	       (now() - t0) * 1e3);
+	       (demo_now() - t0) * 1e3);
 	return 0;
 }
 
@@ -180,7 +180,7 @@ static int run_source(enum demo_source src, struct hov_probe *c, uint64_t size,
 
 	printf("\n[%s] ", src_names[src]);
 	if (open_source(src, size, &b))
-		return fail("open");
+		return demo_fail("open");
 	size = src == DEMO_SRC_STATIC && size > amp_shm_size(b) ?
 		       amp_shm_size(b) :
 		       size;
@@ -189,7 +189,7 @@ static int run_source(enum demo_source src, struct hov_probe *c, uint64_t size,
 	sum = fill(amp_shm_va(b), size, "filling");
 	if (amp_shm_attach(b, amp_rproc_dev(c->rp), AMP_DIR_BIDIR, &da,
 			   &r->nseg))
-		return fail("attach");
+		return demo_fail("attach");
 	r->source = src_names[src];
 	r->core = c->name;
 	r->size = size;
@@ -201,13 +201,13 @@ static int run_source(enum demo_source src, struct hov_probe *c, uint64_t size,
 	       da[0].addr, r->nseg, r->nseg == 1 ? "" : "s", r->view);
 	r->rtt_us = hov_probe_handover_rtt(c, b, 4096, 101);
 	if (r->rtt_us < 0)
-		return fail("round trip");
-	t0 = now();
+		return demo_fail("round trip");
+	t0 = demo_now();
 	if (amp_hov_handover(c->hs, b, AMP_DIR_BIDIR, 0, size,
 			     BP_TAG(BP_OP_INVERT, 0)) ||
 	    amp_hov_take_back(c->hs, b, AMP_DIR_BIDIR, 0, size, &d))
-		return fail("processing");
-	r->rate_gbs = (double)size / (now() - t0) / 1e9;
+		return demo_fail("processing");
+	r->rate_gbs = (double)size / (demo_now() - t0) / 1e9;
 	if (d.result_len == 8)
 		memcpy(&got, d.result, 8);
 	r->sum_ok = d.status == 0 && got == sum;
@@ -218,7 +218,7 @@ static int run_source(enum demo_source src, struct hov_probe *c, uint64_t size,
 	printf("        every word inverted on the host's side: %s\n",
 	       r->data_ok ? "yes" : "NO");
 	if (amp_shm_detach(b, amp_rproc_dev(c->rp)) || amp_shm_close(b))
-		return fail("detach");
+		return demo_fail("detach");
 	return 0;
 }
 
@@ -238,37 +238,33 @@ static int crash_and_recover(struct hov_probe *c, uint64_t size)
 	       c->name);
 	if (amp_shm_open("sysmem/demo-crash", size, 0, &b) ||
 	    amp_shm_attach(b, dev, AMP_DIR_BIDIR, NULL, NULL))
-		return fail("crash buffer");
+		return demo_fail("crash buffer");
 	sum = fill(amp_shm_va(b), size, "filling");
 	if (amp_hov_handover(c->hs, b, AMP_DIR_BIDIR, 0, size,
 			     BP_TAG(BP_OP_KEEP, 0)))
-		return fail("hand-over");
-	t0 = now();
+		return demo_fail("hand-over");
+	t0 = demo_now();
 	kill(amp_rproc_sim_pid(c->rp), SIGKILL);
 	ret = amp_hov_take_back(c->hs, b, AMP_DIR_BIDIR, 0, size, NULL);
 	printf("        sync_for_cpu of the range it held: %d (%s), after "
 	       "%.2f ms\n",
-	       ret, strerror(-ret), (now() - t0) * 1e3);
-	do {
-		amp_rproc_last_crash(c->rp, &cr);
-		if (now() - t0 > 30)
-			return fail("no recovery");
-	} while (cr.count < 1 || amp_rproc_state(c->rp) != AMP_RPROC_RUNNING);
+	       ret, strerror(-ret), (demo_now() - t0) * 1e3);
+	if (hov_wait_recovered(c->rp, c->hs, 1, WAIT_MS))
+		return demo_fail("no recovery");
+	amp_rproc_last_crash(c->rp, &cr);
 	printf("        remoteproc: \"%s\": %u range(s) given back to the "
 	       "CPU, every buffer detached\n",
 	       cr.reason, cr.ranges);
-	if (amp_hov_session_wait_ready(c->hs, WAIT_MS))
-		return fail("ready again");
 	printf("        recovered: firmware reloaded and running, service "
 	       "bound again %.1f ms after the kill; buffer refs %u (only "
 	       "ours)\n",
-	       (now() - t0) * 1e3, amp_shm_refcount(b));
+	       (demo_now() - t0) * 1e3, amp_shm_refcount(b));
 	dev = amp_rproc_dev(c->rp);
 	if (amp_shm_attach(b, dev, AMP_DIR_BIDIR, NULL, NULL) ||
 	    amp_hov_handover(c->hs, b, AMP_DIR_BIDIR, 0, size,
 			     BP_TAG(BP_OP_INVERT, 0)) ||
 	    amp_hov_take_back(c->hs, b, AMP_DIR_BIDIR, 0, size, &d))
-		return fail("sharing again");
+		return demo_fail("sharing again");
 	ret = ret == -EOWNERDEAD && d.status == 0 && d.result_len == 8 &&
 	      !memcmp(d.result, &sum, 8) && verify(amp_shm_va(b), size);
 	printf("        shared again after recovery and processed: %s\n",
@@ -296,7 +292,7 @@ int demo_hov_run(const struct demo_opts *o)
 	struct hov_probe dsp, r5;
 	struct row rows[3];
 	size_t nrows = 0;
-	double rtt, copy, t_start = now(), host;
+	double rtt, copy, t_start = demo_now(), host;
 	bool want[3] = { o->source == DEMO_SRC_SYSMEM || o->all,
 			 o->source == DEMO_SRC_STATIC || o->all,
 			 o->source == DEMO_SRC_USER || o->all };
@@ -316,7 +312,7 @@ int demo_hov_run(const struct demo_opts *o)
 	if (want[DEMO_SRC_STATIC]) {
 		if (amp_static_region_add(BP_RSV_NAME, BP_RSV_PA, BP_RSV_LEN, 0,
 					  NULL, 0))
-			return fail("static region");
+			return demo_fail("static region");
 		if (boot(&r5, "r5", "fw_bufproc_rsv.elf", false, 32))
 			return 1;
 	}
@@ -366,6 +362,6 @@ int demo_hov_run(const struct demo_opts *o)
 		amp_static_region_remove(BP_RSV_NAME);
 	printf("\n%s (%.1f s)\n",
 	       bad ? "demo: FAILED" : "demo: all data verified",
-	       now() - t_start);
+	       demo_now() - t_start);
 	return bad ? 1 : 0;
 }

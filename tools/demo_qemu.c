@@ -33,20 +33,6 @@
 #define SEED 0x9e3779b97f4a7c15ull
 #define FW "fw_bufproc_qemu.elf"
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int fail(const char *what)
-{
-	fprintf(stderr, "demo: %s: %s\n", what, amp_last_error());
-	return -1;
-}
-
 static void on_console(void *priv, const char *line)
 {
 	(void)priv;
@@ -80,14 +66,14 @@ static int process(struct hov_probe *c, struct amp_shm *b, uint64_t len,
 {
 	struct amp_hov_done d;
 	uint64_t sum = fill(amp_shm_va(b), len, seed), got = 0;
-	double t0 = now();
+	double t0 = demo_now();
 
 	if (amp_hov_handover(c->hs, b, AMP_DIR_BIDIR, 0, len,
 			     BP_TAG(BP_OP_INVERT, 0)) ||
 	    amp_hov_take_back(c->hs, b, AMP_DIR_BIDIR, 0, len, &d))
-		return fail("processing");
+		return demo_fail("processing");
 	if (secs)
-		*secs = now() - t0;
+		*secs = demo_now() - t0;
 	if (d.result_len == 8)
 		memcpy(&got, d.result, 8);
 	return d.status == 0 && got == sum &&
@@ -102,22 +88,18 @@ static int recovered(struct hov_probe *c, struct amp_shm *b, unsigned n,
 {
 	struct amp_rproc_crash cr;
 
-	do {
-		amp_rproc_last_crash(c->rp, &cr);
-		if (now() - t0 > WAIT_MS / 1e3)
-			return fail("no recovery");
-	} while (cr.count < n || amp_rproc_state(c->rp) != AMP_RPROC_RUNNING);
-	if (amp_hov_session_wait_ready(c->hs, WAIT_MS))
-		return fail("ready again");
+	if (hov_wait_recovered(c->rp, c->hs, n, WAIT_MS))
+		return demo_fail("no recovery");
+	amp_rproc_last_crash(c->rp, &cr);
 	printf("        remoteproc: \"%s\"; %u range(s) given back to the "
 	       "CPU\n",
 	       cr.reason, cr.ranges);
 	printf("        recovered: firmware reloaded and its service bound "
 	       "again %.1f ms later (QEMU pid %d)\n",
-	       (now() - t0) * 1e3, amp_rproc_qemu_pid(c->rp));
+	       (demo_now() - t0) * 1e3, amp_rproc_qemu_pid(c->rp));
 	return amp_shm_attach(b, amp_rproc_dev(c->rp), AMP_DIR_BIDIR, NULL,
 			      NULL) ?
-		       fail("attach again") :
+		       demo_fail("attach again") :
 		       0;
 }
 
@@ -132,11 +114,11 @@ static int crashes(struct hov_probe *c, struct amp_shm *b, uint64_t len)
 	fill(amp_shm_va(b), len, 1);
 	if (amp_hov_handover(c->hs, b, AMP_DIR_BIDIR, 0, len,
 			     BP_TAG(BP_OP_CRASH, 0)))
-		return fail("hand-over");
-	t0 = now();
+		return demo_fail("hand-over");
+	t0 = demo_now();
 	ret = amp_hov_wait(c->hs, b, 0, len, WAIT_MS, &d);
 	printf("        the waiter hears: %s after %.2f ms\n", strerror(-ret),
-	       (now() - t0) * 1e3);
+	       (demo_now() - t0) * 1e3);
 	bad += ret != -EOWNERDEAD;
 	if (recovered(c, b, 1, t0))
 		return -1;
@@ -145,7 +127,7 @@ static int crashes(struct hov_probe *c, struct amp_shm *b, uint64_t len)
 	       bad ? "ERRORS" : "data verified");
 
 	printf("\n[kill] QEMU itself is killed (kill -9)\n");
-	t0 = now();
+	t0 = demo_now();
 	kill(amp_rproc_qemu_pid(c->rp), SIGKILL);
 	if (recovered(c, b, 2, t0))
 		return -1;
@@ -162,7 +144,7 @@ int demo_qemu_run(const struct demo_opts *o)
 					     .console = on_console };
 	struct amp_rproc_qemu_stats st;
 	uint64_t size = o->size ? o->size : 256 * MiB;
-	double t_start = now(), t0, secs = 0, rtt, echo, host;
+	double t_start = demo_now(), t0, secs = 0, rtt, echo, host;
 	const struct amp_sg *da;
 	struct hov_probe c;
 	struct amp_rproc *rp;
@@ -187,27 +169,27 @@ int demo_qemu_run(const struct demo_opts *o)
 		return 1;
 	}
 	if (amp_cli_read_file(path, &img, &isize))
-		return fail(path);
-	t0 = now();
+		return demo_fail(path);
+	t0 = demo_now();
 	if (amp_rproc_qemu_create(&cfg, &rp) ||
 	    hov_probe_boot_rp(&c, "arm", rp, img, isize)) {
 		free(img);
-		return fail("booting the ARM core");
+		return demo_fail("booting the ARM core");
 	}
 	free(img);
 	amp_rproc_qemu_stats(rp, &st);
 	printf("core    arm  %s: QEMU pid %d started, firmware loaded, "
 	       "'ampshm-hov' bound in %.1f ms\n",
-	       FW, amp_rproc_qemu_pid(rp), (now() - t0) * 1e3);
+	       FW, amp_rproc_qemu_pid(rp), (demo_now() - t0) * 1e3);
 	if (amp_shm_open("static/arm-shm", 0, 0, &b))
-		return fail("open");
+		return demo_fail("open");
 	if (size > amp_shm_size(b))
 		size = amp_shm_size(b) & ~(8 * MiB - 1);
 	printf("\n[static] %s: %" PRIu64 " MiB region in the guest's RAM; "
 	       "processing %" PRIu64 " MiB of it\n",
 	       amp_shm_name(b), amp_shm_size(b) / MiB, size / MiB);
 	if (amp_shm_attach(b, amp_rproc_dev(rp), AMP_DIR_BIDIR, &da, &nseg))
-		return fail("attach");
+		return demo_fail("attach");
 	printf("        the ARM core sees it at da 0x%" PRIx64 " (%zu "
 	       "segment%s, its \"shm\" carveout)\n",
 	       da[0].addr, nseg, nseg == 1 ? "" : "s");
@@ -239,6 +221,6 @@ int demo_qemu_run(const struct demo_opts *o)
 	hov_probe_shutdown(&c);
 	printf("\n%s (%.1f s)\n",
 	       bad ? "demo: FAILED" : "demo: all data verified",
-	       now() - t_start);
+	       demo_now() - t_start);
 	return bad ? 1 : 0;
 }

@@ -30,6 +30,7 @@
 #include "testutil.h"
 
 #include "bufproc.h"
+#include "hovprobe.h"
 
 #define DEADLINE_MS 60000u
 #define MiB (1024ull * 1024u)
@@ -233,18 +234,13 @@ static void test_qemu_reach(void **state)
 static void wait_recovered(struct core *c, unsigned crashes)
 {
 	struct amp_rproc_crash cr;
-	uint64_t end = tu_now_ms() + DEADLINE_MS;
 
-	do {
+	if (hov_wait_recovered(c->rp, c->hs, crashes, DEADLINE_MS)) {
 		amp_rproc_last_crash(c->rp, &cr);
-		if (tu_now_ms() > end)
-			fail_msg("no recovery: %u crashes, state %s", cr.count,
-				 amp_rproc_state_name(amp_rproc_state(c->rp)));
-		tu_sleep_ms(2);
-	} while (cr.count < crashes ||
-		 amp_rproc_state(c->rp) != AMP_RPROC_RUNNING);
-	if (amp_hov_session_wait_ready(c->hs, DEADLINE_MS))
-		fail_msg("not ready again: %s", amp_last_error());
+		fail_msg("no recovery: %u crashes, state %s: %s", cr.count,
+			 amp_rproc_state_name(amp_rproc_state(c->rp)),
+			 amp_last_error());
+	}
 	/* the crash detached the buffer: share it again */
 	assert_int_equal(
 		amp_shm_attach(c->shm, c->dev, AMP_DIR_BIDIR, NULL, NULL), 0);

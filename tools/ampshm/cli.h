@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "common/readfile.h" /* amp_cli_read_file() */
+
 /* A subcommand: run() gets argv[0] = its name, returns the exit status. */
 struct amp_cli_cmd {
 	const char *name;
@@ -25,8 +27,5 @@ extern const struct amp_cli_cmd amp_cli_run;
 
 /* Print a subcommand's usage to @f. */
 void amp_cli_usage(FILE *f, const struct amp_cli_cmd *cmd);
-
-/* Read a whole file into memory (free() it); 0 or a negative errno. */
-int amp_cli_read_file(const char *path, unsigned char **buf, size_t *size);
 
 #endif

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -24,37 +23,6 @@ void amp_cli_usage(FILE *f, const struct amp_cli_cmd *cmd)
 {
 	fprintf(f, "ampshm %s: %s\n\nusage: ampshm %s\n", cmd->name,
 		cmd->summary, cmd->usage);
-}
-
-int amp_cli_read_file(const char *path, unsigned char **buf, size_t *size)
-{
-	struct stat st;
-	unsigned char *b;
-	FILE *f;
-	int err;
-
-	f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		err = S_ISREG(st.st_mode) ? -errno : -EINVAL;
-		fclose(f);
-		return err;
-	}
-	b = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!b) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	if (fread(b, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		free(b);
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	*buf = b;
-	*size = (size_t)st.st_size;
-	return 0;
 }
 
 static void help(FILE *f)

@@ -63,6 +63,33 @@ static void ns_other(struct amp_rpmsg_dev *rdev, const char *name,
 		__atomic_store_n(g, gen, __ATOMIC_RELEASE);
 }
 
+static void sleep_us(unsigned us)
+{
+	struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+int hov_wait_recovered(struct amp_rproc *rp, struct amp_hov_session *hs,
+		       unsigned crashes, unsigned timeout_ms)
+{
+	double end = now() + timeout_ms / 1e3;
+	struct amp_rproc_crash cr;
+
+	for (;;) {
+		amp_rproc_last_crash(rp, &cr);
+		if (cr.count >= crashes &&
+		    amp_rproc_state(rp) == AMP_RPROC_RUNNING)
+			break;
+		if (now() > end)
+			return -ETIMEDOUT;
+		sleep_us(100); /* recovery takes milliseconds: no spinning */
+	}
+	/* what is left of the same deadline, at least 1 ms */
+	return amp_hov_session_wait_ready(
+		hs, now() < end ? (uint32_t)((end - now()) * 1e3) + 1 : 1);
+}
+
 int hov_probe_boot(struct hov_probe *p, const struct amp_rproc_sim_config *cfg,
 		   const void *image, size_t size)
 {
@@ -93,10 +120,14 @@ int hov_probe_boot_rp(struct hov_probe *p, const char *name,
 		ret = amp_rproc_start(p->rp);
 	if (!ret)
 		ret = amp_hov_session_wait_ready(p->hs, WAIT_MS);
+	/* "echo" and "stream" are bound from the session's thread */
 	while (!ret && (!__atomic_load_n(&p->echo_gen, __ATOMIC_ACQUIRE) ||
-			!__atomic_load_n(&p->stream_gen, __ATOMIC_ACQUIRE)))
+			!__atomic_load_n(&p->stream_gen, __ATOMIC_ACQUIRE))) {
 		if (now() > end)
 			ret = -ETIMEDOUT; /* no "echo" or "stream" */
+		else
+			sleep_us(1000);
+	}
 	if (ret)
 		hov_probe_shutdown(p);
 	return ret;

@@ -39,6 +39,16 @@ int hov_probe_boot_rp(struct hov_probe *p, const char *name,
 		      struct amp_rproc *rp, const void *image, size_t size);
 void hov_probe_shutdown(struct hov_probe *p);
 
+/*
+ * After a crash: until @rp counts @crashes crashes and runs again, then
+ * until @hs is bound again, all within @timeout_ms (one deadline).
+ * 0, -ETIMEDOUT (not running again in time: amp_rproc_last_crash() and
+ * amp_rproc_state() say where it stood), or the error of
+ * amp_hov_session_wait_ready().
+ */
+int hov_wait_recovered(struct amp_rproc *rp, struct amp_hov_session *hs,
+		       unsigned crashes, unsigned timeout_ms);
+
 /* Median of @n samples (sorts them). */
 double hov_median(double *t, int n);
 
