@@ -23,37 +23,18 @@
 
 static volatile uint32_t in_fault;
 
-static uint32_t read_dfar(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(v));
-	return v;
-}
-
-static uint32_t read_dfsr(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(v));
-	return v;
-}
-
-static uint32_t read_ifar(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mrc p15, 0, %0, c6, c0, 2" : "=r"(v));
-	return v;
-}
-
-static uint32_t read_ifsr(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mrc p15, 0, %0, c5, c0, 1" : "=r"(v));
-	return v;
-}
+/* Read a CP15 register (opc1 0): mrc p15, 0, Rt, CRn, CRm, opc2. */
+#define CP15_READ(crn, crm, opc2)                                             \
+	({                                                                    \
+		uint32_t v_;                                                  \
+		__asm__ volatile("mrc p15, 0, %0, " #crn ", " #crm ", " #opc2 \
+				 : "=r"(v_));                                 \
+		v_;                                                           \
+	})
+#define read_dfar() CP15_READ(c6, c0, 0)
+#define read_dfsr() CP15_READ(c5, c0, 0)
+#define read_ifar() CP15_READ(c6, c0, 2)
+#define read_ifsr() CP15_READ(c5, c0, 1)
 
 void qv_fault(uint32_t vec, uint32_t lr, uint32_t spsr)
 {
